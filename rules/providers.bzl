@@ -1,0 +1,21 @@
+"""Providers of rules_jax. Every field doc starts with its type."""
+
+JaxHloInfo = provider(
+    doc = "The IR files and metadata `jax_hlo` exports for one JAX function.",
+    fields = {
+        "name": "string: base name of the files, the jax_hlo target's name.",
+        "hlo": "File: HLO text before optimisation (NAME.hlo.txt).",
+        "stablehlo": "File: StableHLO MLIR text (NAME.stablehlo.mlir).",
+        "jaxpr": "File: the jaxpr (NAME.jaxpr.txt).",
+        "signature": "File: flattened inputs and outputs in order (NAME.signature.json); see docs/contracts.md.",
+        "reference": "File: seeded inputs and JAX's outputs (NAME.reference.npz); see docs/contracts.md.",
+        "optimized_hlo": "File or None: HLO text after XLA:CPU's optimisation (NAME.optimized.hlo.txt), when requested.",
+    },
+)
+
+GoldenInfo = provider(
+    doc = "Pairs of generated files and their checked-in goldens, for the update targets.",
+    fields = {
+        "pairs": "list of (File, string) tuples: a generated file and the workspace-relative path of its golden.",
+    },
+)
