@@ -5,8 +5,10 @@ from jax import lax
 
 
 def control_flow(x, n):
-    """Iterates a damped sine map `n` times, branches on the sum, scans a running total, then
-    doubles a counter until it passes 10.
+    """Runs each kind of structured control flow once.
+
+    Iterates a damped sine map `n` times, branches on the sum, scans a running total, then grows
+    a counter until it passes 10.
 
     Args:
       x: f32[8] starting state.

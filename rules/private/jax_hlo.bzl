@@ -71,6 +71,7 @@ def _jax_hlo_impl(ctx):
     sources = depset(transitive = [d[PyInfo].transitive_sources for d in ctx.attr.deps])
 
     args = ctx.actions.args()
+
     # One `--flag=value` per line: the format absl's --flagfile reads.
     args.set_param_file_format("multiline")
     args.use_param_file("--flagfile=%s", use_always = True)

@@ -37,7 +37,14 @@ def _check_dims(text):
     return None
 
 def validate_spec(spec):
-    """Returns None if `spec` is well formed, else a message saying what is wrong."""
+    """Checks one argument spec.
+
+    Args:
+      spec: the spec string from the `args` attribute.
+
+    Returns:
+      None if `spec` is well formed, else a message saying what is wrong.
+    """
     stack = []
     i = 0
     n = len(spec)

@@ -6,7 +6,8 @@ failure at any step leaves no output behind.
 
 import dataclasses
 import functools
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class Result:
     jaxpr: str
     signature: str
     reference: bytes
-    optimized_hlo: Optional[str]
+    optimized_hlo: str | None
 
 
 def _is_spec(value: Any) -> bool:
@@ -76,7 +77,7 @@ def _input_entries(request: Request) -> list[dict]:
     import jax
 
     leaves, prefixes, path_prefixes = [], [], []
-    for name, tree in zip(request.param_names, request.args):
+    for name, tree in zip(request.param_names, request.args, strict=True):
         flat = jax.tree_util.tree_flatten_with_path(tree, is_leaf=_is_spec)[0]
         for path, spec in flat:
             leaves.append((path, jax.ShapeDtypeStruct(spec.shape, dtypes.to_numpy(spec.dtype))))
@@ -113,7 +114,7 @@ def _reference_inputs(request: Request, inputs: list[dict], owners: list[str]) -
     _check_domain_keys(request, inputs)
     return [
         reference.draw(_domain_for(e, owner, request.domains), e["dtype"], tuple(e["shape"]), request.seed, e["index"])
-        for e, owner in zip(inputs, owners)
+        for e, owner in zip(inputs, owners, strict=True)
     ]
 
 
@@ -121,7 +122,7 @@ def _leaf_owners(request: Request) -> list[str]:
     import jax
 
     owners = []
-    for name, tree in zip(request.param_names, request.args):
+    for name, tree in zip(request.param_names, request.args, strict=True):
         count = len(jax.tree_util.tree_leaves(tree, is_leaf=_is_spec))
         owners.extend([name] * count)
     return owners
@@ -155,7 +156,9 @@ def run(request: Request) -> Result:
     sig = signature.build(request.target, request.transform.to_json(), inputs, outputs)
     input_arrays = _reference_inputs(request, inputs, _leaf_owners(request))
     compiled = lowered.compile()
-    output_leaves = jax.tree_util.tree_leaves(compiled(*jax.tree_util.tree_unflatten(_arg_treedef(request), input_arrays)))
+    output_leaves = jax.tree_util.tree_leaves(
+        compiled(*jax.tree_util.tree_unflatten(_arg_treedef(request), input_arrays))
+    )
     arrays = [("input_%d" % i, reference.for_storage(a)) for i, a in enumerate(input_arrays)]
     arrays += [("output_%d" % i, reference.for_storage(np.asarray(a))) for i, a in enumerate(output_leaves)]
     return Result(

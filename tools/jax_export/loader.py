@@ -3,7 +3,7 @@
 import importlib
 import inspect
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from tools.jax_export.user_errors import UserError, user_traceback
 
@@ -29,8 +29,7 @@ def load_function(target: str) -> Callable:
     except ModuleNotFoundError as error:
         if error.name and module_name.startswith(error.name):
             raise UserError(
-                "attribute `function`: module %r not found (is the py_library that holds it in `deps`?)"
-                % module_name
+                "attribute `function`: module %r not found (is the py_library that holds it in `deps`?)" % module_name
             ) from None
         raise user_traceback(error, "importing %s" % module_name) from None
     except Exception as error:  # The user's module raised on import: show their traceback.

@@ -1,4 +1,4 @@
-"""Exports a JAX function to the IR files that every rules_jax backend reads.
+r"""Exports a JAX function to the IR files that every rules_jax backend reads.
 
 Usage (normally run by the `jax_hlo` rule with a --flagfile):
 
@@ -104,6 +104,7 @@ def _wide(request) -> bool:
 
 
 def main(argv: list[str]) -> int:
+    """Exports the function; returns the process exit code."""
     del argv
     _pin_xla()
     from tools.jax_export import export, loader

@@ -44,10 +44,10 @@ def entries(leaves: list[tuple[Any, Any]], prefixes: list[str], path_prefixes: l
       One dict per leaf with index, name, path, shape and dtype.
     """
     names = []
-    for (path, _), prefix in zip(leaves, prefixes):
+    for (path, _), prefix in zip(leaves, prefixes, strict=True):
         names.append(_identifier([prefix] + [_key_text(k) for k in path]))
     result = []
-    for index, ((path, leaf), name, path_prefix) in enumerate(zip(leaves, _unique(names), path_prefixes)):
+    for index, ((path, leaf), name, path_prefix) in enumerate(zip(leaves, _unique(names), path_prefixes, strict=True)):
         import jax  # The key path printer lives in JAX.
 
         result.append(

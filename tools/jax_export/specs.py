@@ -119,9 +119,7 @@ class _Parser:
         try:
             dtype = dtypes.canonical(name)
         except KeyError:
-            raise self.error(
-                "unknown element type %r (known: %s)" % (name, ", ".join(dtypes.NUMPY_NAMES))
-            ) from None
+            raise self.error("unknown element type %r (known: %s)" % (name, ", ".join(dtypes.NUMPY_NAMES))) from None
         self.expect("[")
         dims = []
         while self.peek() != "]":

@@ -1,7 +1,8 @@
 """The optional JAX transform `jax_hlo` applies before lowering: grad, value_and_grad or vmap."""
 
 import dataclasses
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 from tools.jax_export.user_errors import UserError
 
@@ -14,7 +15,7 @@ class Transform:
 
     kind: str = "none"
     argnums: tuple[int, ...] = (0,)
-    in_axes: tuple[Optional[int], ...] = ()
+    in_axes: tuple[int | None, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The `transform` entry of signature.json."""
@@ -25,9 +26,9 @@ class Transform:
         return {"kind": self.kind}
 
 
-def parse_in_axes(values: list[str]) -> tuple[Optional[int], ...]:
+def parse_in_axes(values: list[str]) -> tuple[int | None, ...]:
     """Parses vmap axes written as strings in BUILD: an integer or `None` per argument."""
-    axes: list[Optional[int]] = []
+    axes: list[int | None] = []
     for value in values:
         if value.strip().lower() == "none":
             axes.append(None)
@@ -50,7 +51,9 @@ def check(transform: Transform, num_args: int) -> None:
     if transform.kind in ("grad", "value_and_grad"):
         bad = [n for n in transform.argnums if not 0 <= n < num_args]
         if bad or not transform.argnums:
-            raise UserError("attribute `argnums`: %s out of range for %d argument(s)" % (list(transform.argnums), num_args))
+            raise UserError(
+                "attribute `argnums`: %s out of range for %d argument(s)" % (list(transform.argnums), num_args)
+            )
     if transform.kind == "vmap" and transform.in_axes and len(transform.in_axes) != num_args:
         raise UserError("attribute `in_axes`: %d entries for %d argument(s)" % (len(transform.in_axes), num_args))
 
