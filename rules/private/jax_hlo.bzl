@@ -29,6 +29,8 @@ def _validate(ctx):
         error = validate_spec(spec)
         if error:
             _fail_attr(ctx, "args", "[%d] %r: %s" % (index, spec, error))
+    if ctx.attr.transform not in TRANSFORMS:
+        _fail_attr(ctx, "transform", "unknown transform %r (known: %s)" % (ctx.attr.transform, ", ".join(TRANSFORMS)))
     if ctx.attr.transform in ["grad", "value_and_grad"]:
         for argnum in ctx.attr.argnums:
             if argnum < 0 or argnum >= len(ctx.attr.args):
@@ -74,7 +76,7 @@ def _jax_hlo_impl(ctx):
 
     # One `--flag=value` per line: the format absl's --flagfile reads.
     args.set_param_file_format("multiline")
-    args.use_param_file("--flagfile=%s", use_always = True)
+    args.use_param_file("--flagfile=%s", use_always = False)
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.attr.function, format = "--function=%s")
     args.add_all(ctx.attr.args, format_each = "--arg=%s")
@@ -170,7 +172,6 @@ jax_hlo(
         ),
         "transform": attr.string(
             default = "none",
-            values = TRANSFORMS,
             doc = "Transform applied before lowering: `none`, `grad`, `value_and_grad` or `vmap`.",
         ),
         "argnums": attr.int_list(

@@ -56,7 +56,7 @@ def _checked(function: Callable, name: str) -> Callable:
     """Wraps the user's function so a non-array result is reported with its output path."""
     import jax
 
-    @functools.wraps(function)
+    @functools.wraps(function)  # Keeps the parameter names, which JAX writes into the HLO.
     def wrapper(*args):
         result = function(*args)
         leaves = jax.tree_util.tree_flatten_with_path(result)[0]
@@ -70,6 +70,10 @@ def _checked(function: Callable, name: str) -> Callable:
                 )
         return result
 
+    # jax.jit names the HLO module after the function (jit_<name>): keep the user's name even
+    # when static kwargs made `function` a functools.partial.
+    inner = function.func if isinstance(function, functools.partial) else function
+    wrapper.__name__ = wrapper.__qualname__ = getattr(inner, "__name__", "function")
     return wrapper
 
 

@@ -66,7 +66,7 @@ class _Parser:
 
     def spec(self) -> Any:
         char = self.peek()
-        if char in "([":
+        if char and char in "([":
             return self.sequence(char)
         if char == "{":
             return self.mapping()
