@@ -142,7 +142,7 @@ writes `NAME.hlo.txt` (HLO before optimisation), `NAME.stablehlo.mlir`, `NAME.ja
 for argument order), `NAME.reference.npz` (seeded inputs and JAX's outputs) and, with
 `optimized_hlo = True`, `NAME.optimized.hlo.txt`. Each is also an output group of that name.
 
-```python
+```starlark
 jax_hlo(
     name = "quadratic",
     deps = [":quadratic_lib"],

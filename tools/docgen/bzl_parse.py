@@ -7,7 +7,7 @@ and evaluates the literal parts (strings, `+` of strings, numbers, lists, dicts)
 
 import ast
 import dataclasses
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Attribute:
     kind: str  # e.g. "string_list", "label"
     doc: str
     mandatory: bool
-    default: Optional[str]  # Python-literal text of the default, or None
+    default: str | None  # Python-literal text of the default, or None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,7 +49,7 @@ def _keywords(call: ast.Call) -> dict[str, ast.AST]:
     return {k.arg: k.value for k in call.keywords if k.arg}
 
 
-def _attribute(name: str, node: ast.AST) -> Optional[Attribute]:
+def _attribute(name: str, node: ast.AST) -> Attribute | None:
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
         return None
     keywords = _keywords(node)

@@ -40,7 +40,9 @@ def main(argv: list[str]) -> int:
         elif original in macros:
             sections.append(markdown.macro_section(public, macros[original]))
         elif not public.endswith("Info"):
-            print("docgen: %s (%s from %s) has no doc string in --bzl files" % (public, original, label), file=sys.stderr)
+            print(
+                "docgen: %s (%s from %s) has no doc string in --bzl files" % (public, original, label), file=sys.stderr
+            )
             return 1
     with open(_OUT.value, "w") as f:
         f.write(markdown.document(_TITLE.value, sections))
