@@ -74,9 +74,10 @@ def _jax_hlo_impl(ctx):
 
     args = ctx.actions.args()
 
-    # One `--flag=value` per line: the format absl's --flagfile reads.
+    # One `--flag=value` per line in an @file: what a persistent worker receives as its request,
+    # and what the tool expands itself when it runs as a plain process.
     args.set_param_file_format("multiline")
-    args.use_param_file("--flagfile=%s", use_always = False)
+    args.use_param_file("@%s", use_always = True)
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.attr.function, format = "--function=%s")
     args.add_all(ctx.attr.args, format_each = "--arg=%s")
@@ -108,6 +109,9 @@ def _jax_hlo_impl(ctx):
         mnemonic = "JaxHlo",
         progress_message = "Exporting %s (%s) to HLO" % (ctx.label, ctx.attr.function),
         env = _EXPORT_ENV,
+        # A persistent worker imports JAX once for many exports (tools/jax_export/worker.py);
+        # sandboxed, remote or --strategy=JaxHlo=sandboxed runs use a fresh process instead.
+        execution_requirements = {"supports-workers": "1"},
     )
     groups = {
         "hlo": depset([outputs.hlo]),

@@ -26,3 +26,8 @@ def returns_nothing(x):
 def affine_loss(x, params):
     """Scalar loss whose gradient has a closed form: d/dw = x^T 1, d/db = rows(x)."""
     return jnp.sum(affine(x, params)[0])
+
+
+def wide_sum(x):
+    """A 64-bit function: the worker must enable x64 for it and disable it afterwards."""
+    return jnp.sum(x * 2)

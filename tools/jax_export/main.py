@@ -11,6 +11,10 @@ Writes the HLO text before optimisation, StableHLO, the jaxpr, the signature (fl
 and outputs in order), reference inputs drawn from --seed with JAX's outputs, and optionally
 the HLO after XLA:CPU's optimisation. On any error nothing is written and the exit code is 1;
 errors in the user's code show the user's frames only.
+
+With --persistent_worker it serves Bazel work requests instead (see worker.py), paying for
+`import jax` once per worker rather than once per target. Arguments of the form @FILE are
+read from FILE, one flag per line.
 """
 
 import json
@@ -19,7 +23,7 @@ import sys
 
 from absl import app, flags
 
-_FUNCTION = flags.DEFINE_string("function", None, "package.module:function to export.", required=True)
+_FUNCTION = flags.DEFINE_string("function", None, "package.module:function to export.")
 _ARG = flags.DEFINE_multi_string("arg", [], "One argument spec per positional argument, e.g. f32[8,128].")
 _KWARG = flags.DEFINE_multi_string("kwarg", [], "NAME=JSON: one static keyword argument.")
 _TRANSFORM = flags.DEFINE_string("transform", "none", "none, grad, value_and_grad or vmap.")
@@ -29,12 +33,16 @@ _DOMAIN = flags.DEFINE_multi_string("domain", [], "NAME=DISTRIBUTION for referen
 _SEED = flags.DEFINE_integer("seed", 0, "Seed of the reference inputs.")
 _IMPORT_ROOT = flags.DEFINE_multi_string("import_root", [], "Directory to put on sys.path (execroot-relative).")
 _LABEL = flags.DEFINE_string("label", "", "Bazel label of the target, for error messages.")
-_OUT_HLO = flags.DEFINE_string("out_hlo", None, "HLO text before optimisation.", required=True)
-_OUT_STABLEHLO = flags.DEFINE_string("out_stablehlo", None, "StableHLO MLIR text.", required=True)
-_OUT_JAXPR = flags.DEFINE_string("out_jaxpr", None, "jaxpr text.", required=True)
-_OUT_SIGNATURE = flags.DEFINE_string("out_signature", None, "signature.json.", required=True)
-_OUT_REFERENCE = flags.DEFINE_string("out_reference", None, "reference.npz.", required=True)
+_OUT_HLO = flags.DEFINE_string("out_hlo", None, "HLO text before optimisation.")
+_OUT_STABLEHLO = flags.DEFINE_string("out_stablehlo", None, "StableHLO MLIR text.")
+_OUT_JAXPR = flags.DEFINE_string("out_jaxpr", None, "jaxpr text.")
+_OUT_SIGNATURE = flags.DEFINE_string("out_signature", None, "signature.json.")
+_OUT_REFERENCE = flags.DEFINE_string("out_reference", None, "reference.npz.")
 _OUT_OPTIMIZED_HLO = flags.DEFINE_string("out_optimized_hlo", None, "HLO text after XLA:CPU optimisation.")
+_PERSISTENT_WORKER = flags.DEFINE_bool("persistent_worker", False, "Serve Bazel work requests on stdin.")
+
+# Checked per request rather than by absl, because a persistent worker starts without them.
+_REQUIRED = (_FUNCTION, _OUT_HLO, _OUT_STABLEHLO, _OUT_JAXPR, _OUT_SIGNATURE, _OUT_REFERENCE)
 
 
 def _pin_xla() -> None:
@@ -103,21 +111,23 @@ def _wide(request) -> bool:
     return any(leaf.dtype in dtypes.WIDE for leaf in leaves)
 
 
-def main(argv: list[str]) -> int:
-    """Exports the function; returns the process exit code."""
-    del argv
-    _pin_xla()
+def _export_once() -> int:
+    """Runs one export with the current flag values; returns the exit code."""
+    import jax
+
     from tools.jax_export import export, loader
     from tools.jax_export.user_errors import UserError
 
-    loader.add_import_roots([os.path.abspath(r) for r in _IMPORT_ROOT.value])
     prefix = "%s: " % _LABEL.value if _LABEL.value else ""
+    missing = [f.name for f in _REQUIRED if f.value is None]
+    if missing:
+        print("%smissing flags: %s" % (prefix, ", ".join("--" + m for m in missing)), file=sys.stderr)
+        return 2
+    loader.add_import_roots([os.path.abspath(r) for r in _IMPORT_ROOT.value])
     try:
         request = _request()
-        if _wide(request):
-            import jax
-
-            jax.config.update("jax_enable_x64", True)
+        # Set, not just enabled: a persistent worker may have exported a 64-bit function before.
+        jax.config.update("jax_enable_x64", _wide(request))
         result = export.run(request)
     except UserError as error:
         print("%s%s" % (prefix, error), file=sys.stderr)
@@ -136,5 +146,44 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _handle_work_request(arguments: list[str]) -> int:
+    """One persistent-worker request: parse its flags afresh, then export."""
+    import jax
+
+    flags.FLAGS.unparse_flags()
+    flags.FLAGS(["main"] + arguments)
+    try:
+        return _export_once()
+    finally:
+        jax.clear_caches()
+
+
+def main(argv: list[str]) -> int:
+    """Exports the function, or serves export requests as a persistent worker."""
+    del argv
+    _pin_xla()
+    if _PERSISTENT_WORKER.value:
+        # Everything the tool imports, loaded before the worker's snapshot so that only the
+        # user's modules are unloaded between requests.
+        import jax  # noqa: F401
+
+        from tools.jax_export import export, loader, worker  # noqa: F401
+
+        return worker.serve(_handle_work_request)
+    return _export_once()
+
+
+def _expand_param_files(argv: list[str]) -> list[str]:
+    """Replaces `@file` arguments (Bazel's param files, one flag per line) by their lines."""
+    expanded = []
+    for arg in argv:
+        if arg.startswith("@"):
+            with open(arg[1:]) as f:
+                expanded.extend(line for line in f.read().splitlines() if line)
+        else:
+            expanded.append(arg)
+    return expanded
+
+
 if __name__ == "__main__":
-    app.run(main)
+    app.run(main, argv=_expand_param_files(sys.argv))
