@@ -22,8 +22,9 @@ from tools.jax_export import work_protocol
 
 
 def _protocol_stream() -> BinaryIO:
-    """Keeps the real stdout for responses and points fd 1 at stderr, so stray writes
-    (from Python or from XLA's C++ logging) cannot corrupt the protocol.
+    """Keeps the real stdout for responses and points fd 1 at stderr.
+
+    Stray writes, from Python or from XLA's C++ logging, then cannot corrupt the protocol.
     """
     protocol = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
