@@ -19,3 +19,17 @@ GoldenInfo = provider(
         "pairs": "list of (File, string) tuples: a generated file and the workspace-relative path of its golden.",
     },
 )
+
+WasmModuleInfo = provider(
+    doc = "A WebAssembly module compiled by hlo_wasm_binary, with its glue and its reference data.",
+    fields = {
+        "name": "string: the export name (the wasm function and the JS function).",
+        "wasm": "File: the module (NAME.wasm).",
+        "wat": "File: its readable text form (NAME.wat).",
+        "mjs": "File: ES module glue: `await load()`, then call with typed arrays (NAME.mjs).",
+        "dts": "File: TypeScript declarations of the glue (NAME.d.ts).",
+        "manifest": "File: exports, memory layout and sizes (NAME.manifest.json).",
+        "signature": "File: the jax_hlo signature the module follows.",
+        "reference": "File: the jax_hlo reference inputs and outputs to check the module against.",
+    },
+)
