@@ -2,6 +2,7 @@
 
 def _platform_transition_impl(settings, attr):
     _ignore = settings  # @unused
+
     # C/C++ rules choose their toolchain by platform: .bazelrc sets
     # --incompatible_enable_cc_toolchain_resolution (Bazel 4.2.3 cannot transition on it).
     return {"//command_line_option:platforms": str(attr.platform)}

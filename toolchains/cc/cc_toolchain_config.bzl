@@ -6,6 +6,7 @@ One rule serves every cross target of rules_jax; the BUILD file gives each targe
 
 load("@bazel_tools//tools/build_defs/cc:action_names.bzl", "ACTION_NAMES")
 load("@bazel_tools//tools/cpp:cc_toolchain_config_lib.bzl", "feature", "flag_group", "flag_set", "tool_path")
+load("@rules_cc//cc/common:cc_common.bzl", "CcToolchainConfigInfo", "cc_common")
 
 _COMPILE_ACTIONS = [
     ACTION_NAMES.assemble,

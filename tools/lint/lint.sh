@@ -13,7 +13,7 @@ if [[ ! -x "$venv/bin/ruff" ]]; then
 fi
 ruff="$venv/bin/ruff"
 buildifier="$root/tools/setup/node_modules/.bin/buildifier"
-starlark_files=$(git ls-files '*.bzl' '*.bazel' 'WORKSPACE' 'BUILD' | grep -v '^third_party/offline/')
+starlark_files=$(git ls-files --cached --others --exclude-standard '*.bzl' '*.bazel' 'WORKSPACE' 'BUILD' | grep -v '^third_party/offline/')
 
 if [[ "${1:-}" == "--fix" ]]; then
   "$ruff" format .
