@@ -19,6 +19,11 @@ class NpzTest(absltest.TestCase):
         self.assertEqual(loaded["input_0"].dtype, np.float32)
         self.assertEqual(loaded["output_0"].dtype, np.bool_)
 
+    def test_scalars_keep_their_shape(self):
+        arrays = [("s", np.array(3, dtype=np.int32)), ("f", np.float32(1.5)), ("t", np.zeros((2, 0, 3)))]
+        loaded = np.load(io.BytesIO(npz.dumps(arrays)))
+        self.assertEqual([loaded[n].shape for n in ("s", "f", "t")], [(), (), (2, 0, 3)])
+
     def test_bytes_do_not_depend_on_the_clock(self):
         arrays = [("x", np.linspace(0, 1, 7))]
         first = npz.dumps(arrays)

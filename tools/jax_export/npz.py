@@ -18,7 +18,8 @@ def dumps(arrays: list[tuple[str, np.ndarray]]) -> bytes:
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, array in arrays:
             payload = io.BytesIO()
-            np.lib.format.write_array(payload, np.ascontiguousarray(array), allow_pickle=False)
+            # Not np.ascontiguousarray: it turns 0-d arrays (scalars) into shape (1,).
+            np.lib.format.write_array(payload, np.asarray(array, order="C"), allow_pickle=False)
             info = zipfile.ZipInfo(name + ".npy", date_time=_ZIP_EPOCH)
             info.external_attr = 0o644 << 16
             archive.writestr(info, payload.getvalue())
