@@ -1,0 +1,1 @@
+"""Placeholder (ops to come)."""
