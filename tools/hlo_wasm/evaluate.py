@@ -25,11 +25,11 @@ def run_computation(module: ir.Module, name: str, args: list):
     env = _Env(module, args)
     vals = {}
     for inst in comp.instructions:
-        op = registry.lookup(inst)
         ins = [vals[o] for o in inst.operands]
         if inst.opcode == "fusion":
             vals[inst.name] = run_computation(module, inst.called[0], ins)
             continue
+        op = registry.lookup(inst)
         out = op.reference(inst, ins, env)
         if not inst.shape.is_tuple:
             out = np.asarray(out)

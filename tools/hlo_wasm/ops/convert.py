@@ -26,9 +26,10 @@ def _convert_ref(inst, args, env):
             y = np.nan_to_num(x.astype(np.float64), nan=0.0)
             y = np.clip(np.trunc(y), info.min, info.max)
         out = np.zeros(y.shape, dst.np)
-        big = y >= 2.0**63
-        out[~big] = y[~big].astype(np.int64).astype(dst.np)
-        out[big] = y[big].astype(np.uint64).astype(dst.np)
+        hi, lo = y >= float(info.max), y <= float(info.min)
+        mid = ~(hi | lo)
+        out[mid] = y[mid].astype(np.int64 if info.min < 0 else np.uint64).astype(dst.np)
+        out[hi], out[lo] = info.max, info.min
         return out
     with np.errstate(all="ignore"):
         return x.astype(dst.np)
