@@ -10,6 +10,8 @@ from tools.hlo_wasm import evaluate, parse, runner
 # reassociated sums (dot, reduce, conv) use `loose`.
 EXACT = {"f32": (1e-6, 1e-7), "f64": (1e-13, 1e-15)}
 LOOSE = {"f32": (2e-5, 1e-5), "f64": (1e-12, 1e-13)}
+for _t in (EXACT, LOOSE):
+    _t["float32"], _t["float64"] = _t["f32"], _t["f64"]
 
 
 def hlo_of(fn, *args) -> str:
