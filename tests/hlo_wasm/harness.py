@@ -57,7 +57,9 @@ def check(test, fn, *args, tol=None, expect_ops=(), reference=True):
     ops = {i.opcode for c in parse.parse(text).computations for i in c.instructions}
     for op in expect_ops:
         test.assertIn(op, ops, f"test meant to cover {op}, HLO has {sorted(ops)}")
-    want = flat(fn(*args))
+    import jax
+
+    want = flat(jax.jit(fn)(*args))
     test.assertEqual(len(outs), len(want))
     for k, (g, w) in enumerate(zip(outs, want)):
         assert_close(g, w, tol, f"output {k} vs JAX")

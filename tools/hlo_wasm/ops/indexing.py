@@ -105,10 +105,13 @@ def _gather_ref(inst, args, env):
     offset_dims, collapsed, sim, ivd, sizes = _gather_dims(inst)
     out = np.empty(inst.shape.dims, x.dtype)
     batch = [d for d in range(out.ndim) if d not in offset_dims]
-    window = [d for d in range(x.ndim) if d not in collapsed]
+    obd, ibd = _batching(inst, "operand_batching_dims", "start_indices_batching_dims", ivd)
+    window = [d for d in range(x.ndim) if d not in collapsed and d not in obd]
     for o in np.ndindex(*out.shape):
         g = [o[d] for d in batch]
         start = [0] * x.ndim
+        for d, gi in zip(obd, ibd):
+            start[d] = g[gi]
         for j, pos in enumerate(_index_vector(ind.shape, ivd, g, len(sim))):
             d = sim[j]
             start[d] = min(max(int(ind[pos]), 0), x.shape[d] - sizes[d])
@@ -119,16 +122,26 @@ def _gather_ref(inst, args, env):
     return out
 
 
+def _batching(inst, operand_key, indices_key, ivd):
+    """Operand batching dims and, for each, its position among the indices' batch dims."""
+    ob = inst.attr(operand_key, ())
+    ib = [d if d < ivd else d - 1 for d in inst.attr(indices_key, ())]
+    return ob, ib
+
+
 def _gather_kernel(k, inst):
     src, ind = k.ins
     out = k.out
     offset_dims, collapsed, sim, ivd, sizes = _gather_dims(inst)
     batch = [d for d in range(out.shape.rank) if d not in offset_dims]
-    window = [d for d in range(src.shape.rank) if d not in collapsed]
+    obd, ibd = _batching(inst, "operand_batching_dims", "start_indices_batching_dims", ivd)
+    window = [d for d in range(src.shape.rank) if d not in collapsed and d not in obd]
 
     def body(o):
         g = [o[d] for d in batch]
         full = ["(i32.const 0)"] * src.shape.rank
+        for d, gi in zip(obd, ibd):
+            full[d] = g[gi]
         for j, pos in enumerate(_index_vector(ind.shape.dims, ivd, g, len(sim))):
             d = sim[j]
             pos = [p if isinstance(p, str) else f"(i32.const {p})" for p in pos]
@@ -141,7 +154,6 @@ def _gather_kernel(k, inst):
 
 
 def _gather_check(inst, shapes):
-    c.require(not inst.attr("operand_batching_dims"), "gather batching dims are not supported")
     c.require(shapes[0].dtype == inst.shape.dtype, "gather dtype")
 
 
@@ -160,13 +172,16 @@ def _scatter_ref(inst, args, env):
     x, ind, upd = args[0].copy(), args[1], args[2]
     uwd, inserted, sdod, ivd = _scatter_dims(inst)
     scat = [d for d in range(upd.ndim) if d not in uwd]
-    window = [d for d in range(x.ndim) if d not in inserted]
+    obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
+    window = [d for d in range(x.ndim) if d not in inserted and d not in obd]
     wsize = [1] * x.ndim
     for d, ud in zip(window, uwd):
         wsize[d] = upd.shape[ud]
     for u in np.ndindex(*upd.shape):
         g = [u[d] for d in scat]
         start = [0] * x.ndim
+        for d, gi in zip(obd, ibd):
+            start[d] = g[gi]
         for j, pos in enumerate(_index_vector(ind.shape, ivd, g, len(sdod))):
             start[sdod[j]] = int(ind[pos])
         if any(s < 0 or s + w > n for s, w, n in zip(start, wsize, x.shape)):
@@ -184,7 +199,8 @@ def _scatter_kernel(k, inst):
     out = leaves(k.out)[0]
     uwd, inserted, sdod, ivd = _scatter_dims(inst)
     scat = [d for d in range(upd.shape.rank) if d not in uwd]
-    window = [d for d in range(src.shape.rank) if d not in inserted]
+    obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
+    window = [d for d in range(src.shape.rank) if d not in inserted and d not in obd]
     wsize = [1] * src.shape.rank
     for d, ud in zip(window, uwd):
         wsize[d] = upd.shape.dims[ud]
@@ -194,6 +210,8 @@ def _scatter_kernel(k, inst):
     def body(u):
         g = [u[d] for d in scat]
         full = ["(i32.const 0)"] * src.shape.rank
+        for d, gi in zip(obd, ibd):
+            full[d] = g[gi]
         ok = "(i32.const 1)"
         for j, pos in enumerate(_index_vector(ind.shape.dims, ivd, g, len(sdod))):
             d = sdod[j]
@@ -217,7 +235,6 @@ def _scatter_kernel(k, inst):
 
 def _scatter_check(inst, shapes):
     c.require(len(shapes) == 3, "only single-operand scatter is supported")
-    c.require(not inst.attr("input_batching_dims"), "scatter batching dims are not supported")
     c.require(shapes[0] == inst.shape, "scatter result shape")
 
 
