@@ -1,0 +1,177 @@
+"""Trigonometric family: sin, cos, tan, atan2.
+
+The kernels run in f64 (and f64x2). f32 functions promote to f64 (`_promote.py`).
+
+Range reduction (x = k pi/2 + r, |r| <= pi/4):
+* Cody-Waite with pi/2 in three pieces of 33, 33 and 53 bits (P1 + P2 + P3); k P1 and k P2 are
+  exact for |k| < 2^20, and the rounding error of r is carried as a tail `lo` (two-sum). This
+  is accurate for |x| < 2^20 pi/2 ~ 1.6e6, which is the f64 functions' stated domain.
+* For f32 arguments (`*_of_f32` kernels), |x| >= 2^19 takes an exact-product reduction
+  instead: 2/pi is cut into 24-bit chunks C_i, every x C_i is exact in f64 (24 x 24 bits),
+  each product is reduced mod 4 exactly, and the terms are summed with renormalisation. This
+  covers the whole f32 range (up to 3.4e38), as XLA:CPU does.
+
+Kernels on [-pi/4, pi/4] use Taylor coefficients (exact rationals rounded once): sin to x^17,
+cos to x^18 (remainders < 1e-19), cos arranged as w + ((1 - w) - z/2 + ...) with w = 1 - z/2 so
+the leading subtraction is exact.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from tools.hlo_wasm.mathlib._core import MathFunction, function
+from tools.hlo_wasm.mathlib._promote import promoted
+from tools.hlo_wasm.mathlib._wat import Builder, Kind
+
+PI = Fraction(
+    "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798"
+)
+PIO2 = PI / 2
+
+
+def _pieces(value: Fraction, widths: tuple[int, ...]) -> list[float]:
+    """value = sum of floats with the given significant-bit widths (last one rounded)."""
+    out = []
+    rest = value
+    for width in widths:
+        exponent = math.floor(math.log2(abs(float(rest))))
+        scale = Fraction(2) ** (width - 1 - exponent)
+        piece = Fraction(round(rest * scale)) / scale
+        out.append(float(piece))
+        rest -= piece
+    return out
+
+
+_P1, _P2, _P3 = _pieces(PIO2, (33, 33, 53))
+# 2/pi in 24-bit chunks: C_i = bits [24 i, 24 i + 24) of the binary fraction of 2/pi.
+_TWO_OVER_PI_CHUNKS = [
+    float(Fraction(math.floor((2 / PI) * 2 ** (24 * (i + 1))) % (1 << 24), 2 ** (24 * (i + 1))))
+    for i in range(8)
+]
+_BIG = 2.0**19
+_SIN = [float((-1) ** n * Fraction(1, math.factorial(2 * n + 1))) for n in range(1, 9)]
+_COS = [float((-1) ** n * Fraction(1, math.factorial(2 * n))) for n in range(2, 10)]
+
+
+def _two_sum(b: Builder, a: str, c: str, name: str) -> tuple[str, str]:
+    """s = fl(a + c) and the exact error e (Knuth's branch-free two-sum)."""
+    s = b.let(name, b.add(a, c))
+    bb = b.let(name + "_b", b.sub(s, a))
+    e = b.let(name + "_e", b.add(b.sub(a, b.sub(s, bb)), b.sub(c, bb)))
+    return s, e
+
+
+def _reduce_cw(b: Builder, x: str) -> tuple[str, str, str]:
+    """Cody-Waite: returns (k, hi, lo) with x ~ k pi/2 + hi + lo."""
+    k = b.let("k", b.nearest(b.mul(x, b.f(float(2 / PI)))))
+    t = b.let("t", b.sub(x, b.mul(k, b.f(_P1))))
+    b.comment("r = t - k P2 with its rounding error; then the last piece k P3")
+    r1, e1 = _two_sum(b, t, b.neg(b.mul(k, b.f(_P2))), "r1")
+    tail = b.let("tail", b.sub(b.mul(k, b.f(_P3)), e1))
+    hi = b.let("hi", b.sub(r1, tail))
+    lo = b.let("lo", b.sub(b.sub(r1, hi), tail))
+    return k, hi, lo
+
+
+def _mod4(b: Builder, v: str) -> str:
+    """v - 4 floor(v / 4): exact for any float, in [0, 4)."""
+    return b.sub(v, b.mul(b.f(4.0), b.floor(b.mul(v, b.f(0.25)))))
+
+
+def _reduce_big(b: Builder, x: str) -> tuple[str, str]:
+    """Exact-product reduction for f32-representable x: returns (k mod 4, r)."""
+    b.comment("big |x| (an f32 value): sum of exact (x * C_i) mod 4, renormalised to [-1/2, 1/2]")
+    kb = b.let("kb", b.f(0.0))
+    fb = b.let("fb", b.f(0.0))
+    for chunk in _TWO_OVER_PI_CHUNKS:
+        fb = b.let("fb", b.add(fb, _mod4(b, b.mul(x, b.f(chunk)))))
+        n = b.let("n", b.nearest(fb))
+        fb = b.let("fb", b.sub(fb, n))
+        kb = b.let("kb", b.add(kb, n))
+    return kb, b.mul(fb, b.f(float(PIO2)))
+
+
+def _sin_cos(b: Builder, hi: str, lo: str) -> tuple[str, str]:
+    """sin and cos of hi + lo (|hi| <= pi/4, lo a tiny tail), as locals."""
+    z = b.let("z", b.mul(hi, hi))
+    hz = b.let("hz", b.mul(b.f(0.5), z))
+    s_tail = b.add(b.mul(b.mul(hi, z), b.poly(z, _SIN)), b.mul(lo, b.sub(b.f(1.0), hz)))
+    s = b.let("s", b.add(hi, s_tail))
+    w = b.let("w", b.sub(b.f(1.0), hz))
+    c_tail = b.sub(b.mul(b.mul(z, z), b.poly(z, _COS)), b.mul(hi, lo))
+    c = b.let("c", b.add(w, b.add(b.sub(b.sub(b.f(1.0), w), hz), c_tail)))
+    return s, c
+
+
+def _reduce(b: Builder, x: str, f32_arg: bool) -> tuple[str, str, str]:
+    """(q, hi, lo): quadrant q in {0,1,2,3} and the reduced argument."""
+    k, hi, lo = _reduce_cw(b, x)
+    if f32_arg:
+        kb, rb = _reduce_big(b, x)
+        big = b.letm("big", b.cmp("ge", b.abs(x), b.f(_BIG)))
+        k = b.let("k", b.select(big, kb, k))
+        hi = b.let("hi", b.select(big, rb, hi))
+        lo = b.let("lo", b.select(big, b.f(0.0), lo))
+    q = b.let("q", _mod4(b, k))
+    return q, hi, lo
+
+
+def _trig_kernel(kind: Kind, which: str, f32_arg: bool) -> MathFunction:
+    """f64/f64x2 sin, cos or tan (f32_arg: valid for f32 inputs of any size)."""
+    suffix = "_of_f32" if f32_arg else ""
+    domain = "any f32 value" if f32_arg else "|x| < 1.6e6 (2^20 pi/2)"
+    b = Builder(kind, f"{kind.name}_{which}{suffix}", ["x"], f"{which}(x), accurate for {domain}")
+    x = b.param("x")
+    q, hi, lo = _reduce(b, x, f32_arg)
+    s, c = _sin_cos(b, hi, lo)
+    odd = b.letm("odd", b.cmp("eq", b.sub(q, b.mul(b.f(2.0), b.floor(b.mul(q, b.f(0.5))))), b.f(1.0)))
+    if which == "tan":
+        res = b.select(odd, b.div(b.neg(c), s), b.div(s, c))
+    elif which == "sin":
+        b.comment("quadrant 0: s, 1: c, 2: -s, 3: -c")
+        v = b.select(odd, c, s)
+        res = b.select(b.cmp("ge", q, b.f(2.0)), b.neg(v), v)
+    else:
+        b.comment("quadrant 0: c, 1: -s, 2: -c, 3: s")
+        v = b.select(odd, s, c)
+        flip = b.m_or(b.cmp("eq", q, b.f(1.0)), b.cmp("eq", q, b.f(2.0)))
+        res = b.select(flip, b.neg(v), v)
+    if which != "cos":
+        # Odd functions: keep the sign of zero (sin(-0) = -0).
+        res = b.select(b.cmp("eq", x, b.f(0.0)), x, res)
+    return function(b, res)
+
+
+def _trig(which: str):
+    """Generator for sin/cos/tan: f64 kinds get the kernel, f32 kinds promote."""
+
+    def gen(kind: Kind) -> MathFunction:
+        if kind.bits == 64:
+            return _trig_kernel(kind, which, f32_arg=False)
+        name = f"{kind.name}_{which}"
+        return promoted(kind, name, f"{which}_of_f32", ["x"], f"{which}(x) for any f32 x")
+
+    gen.__doc__ = f"{which} for every kind."
+    return gen
+
+
+def _trig_of_f32(which: str):
+    """Generator for the f64 kernels that f32 sin/cos/tan call."""
+
+    def gen(kind: Kind) -> MathFunction:
+        if kind.bits != 64:
+            raise KeyError(f"{which}_of_f32 exists for f64 kinds only")
+        return _trig_kernel(kind, which, f32_arg=True)
+
+    gen.__doc__ = f"f64 {which} valid for every f32 argument."
+    return gen
+
+
+GENERATORS = {
+    **{w: _trig(w) for w in ("sin", "cos", "tan")},
+    **{f"{w}_of_f32": _trig_of_f32(w) for w in ("sin", "cos", "tan")},
+}
+OPS = {"sine": "sin", "cosine": "cos", "tan": "tan"}
+
