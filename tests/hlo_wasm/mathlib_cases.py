@@ -186,17 +186,16 @@ def random_inputs(
 
 
 def special_inputs(case: OpCase, dtype: np.dtype) -> list[np.ndarray]:
-    """The edge-case table for the op, converted to the dtype."""
-    if case.arity == 1:
-        values = COMMON + case.specials
-        with np.errstate(over="ignore"):
-            return [np.array(values, dtype=np.float64).astype(dtype)]
-    xs, ys = zip(*case.specials, strict=True)
+    """The edge-case table for the op, converted to the dtype (finite values beyond max_abs dropped)."""
+    columns = [COMMON + case.specials] if case.arity == 1 else list(zip(*case.specials, strict=True))
     with np.errstate(over="ignore"):
-        return [
-            np.array(xs, np.float64).astype(dtype),
-            np.array(ys, np.float64).astype(dtype),
-        ]
+        out = [np.array(c, np.float64).astype(dtype) for c in columns]
+    limit = case.max_abs.get(dtype.name.replace("float", "f"))
+    if limit is not None:
+        # Keeps NaN and +-inf (still special cases), drops finite values beyond the domain.
+        keep = np.all([~(np.abs(a) >= limit) | np.isinf(a) for a in out], axis=0)
+        out = [a[keep] for a in out]
+    return out
 
 
 def reference(case: OpCase, dtype: np.dtype, *args: np.ndarray) -> np.ndarray:
