@@ -78,6 +78,8 @@ COMMON += (
     -1e300,
 )
 
+_EDGE2 = (_NAN, _INF, -_INF, 0.0, -0.0, 1.0, -1.0, 1e-45, -3.0, 2.5, 1e30)
+
 CASES = (
     OpCase(
         "exponential",
@@ -147,14 +149,50 @@ CASES = (
         OpCase(
             op,
             ref,
-            ((-10, 10), (-1e5, 1e5), (-1.6e6, 1.6e6), (-1e-3, 1e-3), (1e6, 1e9), (1e30, 3e38)),
-            (3.1415927, 1.5707964, 0.7853982, 1e5, 1e22, 1e30, 2.0**19, 2.0**20, 16367173.0 * 2**72),
+            (
+                (-10, 10),
+                (-1e5, 1e5),
+                (-1.6e6, 1.6e6),
+                (-1e-3, 1e-3),
+                (1e6, 1e9),
+                (1e30, 3e38),
+            ),
+            (
+                3.1415927,
+                1.5707964,
+                0.7853982,
+                1e5,
+                1e22,
+                1e30,
+                2.0**19,
+                2.0**20,
+                16367173.0 * 2**72,
+            ),
             {"f32": 1, "f64": 2},
             {"f32": 2, "f64": 2},
             jax_name,
             max_abs={"f64": 1.6e6},
         )
-        for op, ref, jax_name in (("sine", np.sin, "sin"), ("cosine", np.cos, "cos"), ("tan", np.tan, "tan"))
+        for op, ref, jax_name in (
+            ("sine", np.sin, "sin"),
+            ("cosine", np.cos, "cos"),
+            ("tan", np.tan, "tan"),
+        )
+    ),
+    OpCase(
+        "atan2",
+        np.arctan2,
+        (
+            ((-10, 10), (-10, 10)),
+            ((-1e30, 1e30), (-1, 1)),
+            ((-1e-3, 1e-3), (-1e3, 1e3)),
+            ((-1, 1), (0, 1e-3)),
+        ),
+        tuple((y, x) for y in _EDGE2 for x in _EDGE2),
+        {"f32": 1, "f64": 2},
+        {"f32": 2, "f64": 2},
+        "atan2",
+        arity=2,
     ),
 )
 
@@ -187,7 +225,11 @@ def random_inputs(
 
 def special_inputs(case: OpCase, dtype: np.dtype) -> list[np.ndarray]:
     """The edge-case table for the op, converted to the dtype (finite values beyond max_abs dropped)."""
-    columns = [COMMON + case.specials] if case.arity == 1 else list(zip(*case.specials, strict=True))
+    columns = (
+        [COMMON + case.specials]
+        if case.arity == 1
+        else list(zip(*case.specials, strict=True))
+    )
     with np.errstate(over="ignore"):
         out = [np.array(c, np.float64).astype(dtype) for c in columns]
     limit = case.max_abs.get(dtype.name.replace("float", "f"))

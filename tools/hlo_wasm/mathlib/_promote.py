@@ -18,7 +18,9 @@ _HIGH_TO_LOW = "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7"
 _JOIN_LOWS = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23"
 
 
-def promoted(kind: Kind, name: str, kernel: str, params: Sequence[str], doc: str) -> MathFunction:
+def promoted(
+    kind: Kind, name: str, kernel: str, params: Sequence[str], doc: str
+) -> MathFunction:
     """An f32 (or f32x4) function `name` that evaluates the f64 (f64x2) function `kernel`.
 
     Args:
@@ -28,7 +30,12 @@ def promoted(kind: Kind, name: str, kernel: str, params: Sequence[str], doc: str
         params: parameter names, in the kernel's order.
         doc: first comment line.
     """
-    b = Builder(kind, name, params, f"{doc}\ncomputed in f64 by ${'f64x2' if kind.simd else 'f64'}_{kernel}")
+    b = Builder(
+        kind,
+        name,
+        params,
+        f"{doc}\ncomputed in f64 by ${'f64x2' if kind.simd else 'f64'}_{kernel}",
+    )
     if kind == F32:
         args = [f"(f64.promote_f32 {b.param(p)})" for p in params]
         return function(b, f"(f32.demote_f64 {b.call('f64_' + kernel, *args)})")

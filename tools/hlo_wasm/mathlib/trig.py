@@ -47,7 +47,11 @@ def _pieces(value: Fraction, widths: tuple[int, ...]) -> list[float]:
 _P1, _P2, _P3 = _pieces(PIO2, (33, 33, 53))
 # 2/pi in 24-bit chunks: C_i = bits [24 i, 24 i + 24) of the binary fraction of 2/pi.
 _TWO_OVER_PI_CHUNKS = [
-    float(Fraction(math.floor((2 / PI) * 2 ** (24 * (i + 1))) % (1 << 24), 2 ** (24 * (i + 1))))
+    float(
+        Fraction(
+            math.floor((2 / PI) * 2 ** (24 * (i + 1))) % (1 << 24), 2 ** (24 * (i + 1))
+        )
+    )
     for i in range(8)
 ]
 _BIG = 2.0**19
@@ -82,7 +86,9 @@ def _mod4(b: Builder, v: str) -> str:
 
 def _reduce_big(b: Builder, x: str) -> tuple[str, str]:
     """Exact-product reduction for f32-representable x: returns (k mod 4, r)."""
-    b.comment("big |x| (an f32 value): sum of exact (x * C_i) mod 4, renormalised to [-1/2, 1/2]")
+    b.comment(
+        "big |x| (an f32 value): sum of exact (x * C_i) mod 4, renormalised to [-1/2, 1/2]"
+    )
     kb = b.let("kb", b.f(0.0))
     fb = b.let("fb", b.f(0.0))
     for chunk in _TWO_OVER_PI_CHUNKS:
@@ -122,11 +128,19 @@ def _trig_kernel(kind: Kind, which: str, f32_arg: bool) -> MathFunction:
     """f64/f64x2 sin, cos or tan (f32_arg: valid for f32 inputs of any size)."""
     suffix = "_of_f32" if f32_arg else ""
     domain = "any f32 value" if f32_arg else "|x| < 1.6e6 (2^20 pi/2)"
-    b = Builder(kind, f"{kind.name}_{which}{suffix}", ["x"], f"{which}(x), accurate for {domain}")
+    b = Builder(
+        kind,
+        f"{kind.name}_{which}{suffix}",
+        ["x"],
+        f"{which}(x), accurate for {domain}",
+    )
     x = b.param("x")
     q, hi, lo = _reduce(b, x, f32_arg)
     s, c = _sin_cos(b, hi, lo)
-    odd = b.letm("odd", b.cmp("eq", b.sub(q, b.mul(b.f(2.0), b.floor(b.mul(q, b.f(0.5))))), b.f(1.0)))
+    odd = b.letm(
+        "odd",
+        b.cmp("eq", b.sub(q, b.mul(b.f(2.0), b.floor(b.mul(q, b.f(0.5))))), b.f(1.0)),
+    )
     if which == "tan":
         res = b.select(odd, b.div(b.neg(c), s), b.div(s, c))
     elif which == "sin":
@@ -151,7 +165,9 @@ def _trig(which: str):
         if kind.bits == 64:
             return _trig_kernel(kind, which, f32_arg=False)
         name = f"{kind.name}_{which}"
-        return promoted(kind, name, f"{which}_of_f32", ["x"], f"{which}(x) for any f32 x")
+        return promoted(
+            kind, name, f"{which}_of_f32", ["x"], f"{which}(x) for any f32 x"
+        )
 
     gen.__doc__ = f"{which} for every kind."
     return gen
@@ -175,3 +191,84 @@ GENERATORS = {
 }
 OPS = {"sine": "sin", "cosine": "cos", "tan": "tan"}
 
+
+# atan(c) for the centres c = j/4, j = 0..4, as hi + lo pairs, from a high-precision series.
+def _atan_exact(c: Fraction) -> Fraction:
+    """atan(c) for 0 <= c <= 1 to ~1e-40: halve the argument twice, then the Taylor series."""
+    # atan(c) = 2 atan(c / (1 + sqrt(1 + c^2))); sqrt via Newton in Fractions is too slow, so
+    # evaluate the series directly on c/(1+sqrt(1+c^2)) computed with 60-digit Decimals.
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 60
+    d = Decimal(c.numerator) / Decimal(c.denominator)
+    for _ in range(2):
+        d = d / (1 + (1 + d * d).sqrt())
+    total, term, n = Decimal(0), d, 0
+    while abs(term) > Decimal(10) ** -55:
+        total += term / (2 * n + 1) * (-1) ** n
+        term *= d * d
+        n += 1
+    return Fraction(total * 4)
+
+
+_ATAN_CENTRES = [
+    _pieces(_atan_exact(Fraction(j, 4)), (53, 53)) if j else [0.0, 0.0]
+    for j in range(5)
+]
+_ATAN = [float(Fraction((-1) ** n, 2 * n + 1)) for n in range(1, 10)]
+_PI_HI, _PI_LO = _pieces(PI, (53, 53))
+_PIO2_HI, _PIO2_LO = _pieces(PIO2, (53, 53))
+
+
+def _atan01(b: Builder, a: str) -> str:
+    """atan(a) for a in [0, 1]: atan(c) + atan((a - c) / (1 + a c)), c = nearest quarter."""
+    j = b.let("j", b.nearest(b.mul(a, b.f(4.0))))
+    c = b.mul(j, b.f(0.25))
+    u = b.let("u", b.div(b.sub(a, c), b.add(b.f(1.0), b.mul(a, c))))
+    hi, lo = b.f(0.0), b.f(0.0)
+    for idx in range(1, 5):
+        is_j = b.cmp("eq", j, b.f(float(idx)))
+        hi = b.select(is_j, b.f(_ATAN_CENTRES[idx][0]), hi)
+        lo = b.select(is_j, b.f(_ATAN_CENTRES[idx][1]), lo)
+    hi, lo = b.let("ahi", hi), b.let("alo", lo)
+    z = b.let("z", b.mul(u, u))
+    b.comment("|u| <= 1/8: atan(u) = u + u z A(z), Taylor to u^19")
+    return b.add(hi, b.add(u, b.add(b.mul(b.mul(u, z), b.poly(z, _ATAN)), lo)))
+
+
+def _atan2_kernel(kind: Kind) -> MathFunction:
+    """f64/f64x2 atan2(y, x) with C99/IEEE special cases (XLA:CPU follows them)."""
+    b = Builder(
+        kind,
+        f"{kind.name}_atan2",
+        ["y", "x"],
+        "atan2(y, x): atan of min/max ratio, then quadrant",
+    )
+    y, x = b.param("y"), b.param("x")
+    ax, ay = b.let("ax", b.abs(x)), b.let("ay", b.abs(y))
+    swap = b.letm("swap", b.cmp("gt", ay, ax))
+    a = b.let("a", b.div(b.select(swap, ax, ay), b.select(swap, ay, ax)))
+    b.comment("0/0 -> 0 (atan2(+-0, x) is 0 or pi); inf/inf -> 1 (pi/4 or 3pi/4)")
+    a = b.let("a", b.select(b.cmp("eq", ax, ay), b.f(1.0), a))
+    a = b.let("a", b.select(b.cmp("eq", ay, b.f(0.0)), b.f(0.0), a))
+    r = _atan01(b, a)
+    b.comment("quadrant fix-ups as hi + lo: pi/2 - r and pi - h are exact (Sterbenz)")
+    h = b.let("h", b.select(swap, b.sub(b.f(_PIO2_HI), r), r))
+    lo = b.let("l", b.select(swap, b.f(_PIO2_LO), b.f(0.0)))
+    xneg = b.letm("xneg", b.icmp("lt_s", b.bits(x), b.i(0)))
+    h = b.let("h", b.select(xneg, b.sub(b.f(_PI_HI), h), h))
+    lo = b.let("l", b.select(xneg, b.sub(b.f(_PI_LO), lo), lo))
+    r = b.add(h, lo)
+    r = b.copysign(r, y)
+    return function(b, b.select(b.m_or(b.is_nan(x), b.is_nan(y)), b.add(x, y), r))
+
+
+def atan2(kind: Kind) -> MathFunction:
+    """atan2 for every kind (f32 kinds through the f64 kernel)."""
+    if kind.bits == 64:
+        return _atan2_kernel(kind)
+    return promoted(kind, f"{kind.name}_atan2", "atan2", ["y", "x"], "atan2(y, x)")
+
+
+GENERATORS["atan2"] = atan2
+OPS["atan2"] = "atan2"
