@@ -254,6 +254,10 @@ class Builder:
         """Either mask."""
         return f"(v128.or {a} {b})" if self.kind.simd else f"(i32.or {a} {b})"
 
+    def m_xor(self, a: str, b: str) -> str:
+        """Exactly one of the masks."""
+        return f"(v128.xor {a} {b})" if self.kind.simd else f"(i32.xor {a} {b})"
+
     def m_not(self, a: str) -> str:
         """Inverted mask."""
         return f"(v128.not {a})" if self.kind.simd else f"(i32.eqz {a})"

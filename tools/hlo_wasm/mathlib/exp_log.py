@@ -76,11 +76,13 @@ def _scale2(b: Builder, v: str, k: str) -> str:
     return b.mul(b.mul(v, b.pow2(k1)), b.pow2(b.isub(ki, k1)))
 
 
-def exp_core(b: Builder, x: str) -> str:
-    """Emits exp(x) for a float expression x; returns the result expression."""
+def exp_core(b: Builder, x: str, tail: str | None = None) -> str:
+    """Emits exp(x + tail) for float expressions (|tail| << ulp(x)); returns the result."""
     lo, hi = _EXP_CLAMP[b.kind.bits]
     xc = _clamp(b, x, lo, hi)
     k, r = _reduce_ln2(b, xc)
+    if tail is not None:
+        r = b.let("r", b.add(r, tail))
     b.comment("exp(r) = 1 + r + r^2 Q(r)")
     p = b.let(
         "p",
@@ -107,7 +109,7 @@ def expm1_core(b: Builder, x: str) -> str:
     return b.select(big, large, small)
 
 
-def _log_reduce(b: Builder, v: str) -> tuple[str, str]:
+def log_reduce(b: Builder, v: str) -> tuple[str, str]:
     """For positive normal v: k, f with v = 2^k (1 + f), 1 + f in [sqrt(1/2), sqrt(2))."""
     kind = b.kind
     one = kind.bias << kind.mant  # bits of 1.0
@@ -220,7 +222,7 @@ def log(kind: Kind) -> MathFunction:
     scale = kind.mant + 2
     tiny = b.letm("tiny", b.cmp("lt", x, b.f(2.0 ** (1 - kind.bias))))
     v = b.select(tiny, b.mul(x, b.f(2.0**scale)), x)
-    k, f = _log_reduce(b, v)
+    k, f = log_reduce(b, v)
     k = b.let("kf", b.sub(k, b.select(tiny, b.f(float(scale)), b.f(0.0))))
     res = _log_finish(b, k, f, b.f(0.0))
     return function(b, _log_specials(b, x, res, 0.0))
@@ -243,7 +245,7 @@ def log1p(kind: Kind) -> MathFunction:
         b.sub(x, b.sub(u, b.f(1.0))),
     )
     corr = b.let("corr", b.div(c, u))
-    k, f = _log_reduce(b, u)
+    k, f = log_reduce(b, u)
     res = _log_finish(b, k, f, corr)
     res = _log_specials(b, x, res, -1.0)
     return function(b, b.select(b.cmp("eq", x, b.f(0.0)), x, res))
