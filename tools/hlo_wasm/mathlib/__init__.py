@@ -18,13 +18,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 
-from tools.hlo_wasm.mathlib import exp_log, power, trig
+from tools.hlo_wasm.mathlib import exp_log, power, special, trig
 from tools.hlo_wasm.mathlib._core import MathFunction, UnsupportedMath
 from tools.hlo_wasm.mathlib._wat import KINDS, Kind
 
 __all__ = ["SUPPORTED", "MathFunction", "UnsupportedMath", "closure", "lookup"]
 
-_FAMILIES = (exp_log, trig, power)
+_FAMILIES = (exp_log, trig, power, special)
 _GENERATORS: dict[str, Callable[[Kind], MathFunction]] = {
     short: gen for fam in _FAMILIES for short, gen in fam.GENERATORS.items()
 }
