@@ -31,6 +31,22 @@ PI = Fraction(
 PIO2 = PI / 2
 
 
+def _two_over_pi(bits: int) -> Fraction:
+    """2/pi to `bits` bits, from Machin's formula pi = 16 atan(1/5) - 4 atan(1/239) in integers."""
+    one = 1 << (bits + 32)
+
+    def atan_inv(n: int) -> int:
+        total, term, k = 0, one // n, 0
+        while term:
+            total += term // (2 * k + 1) * (-1) ** k
+            term //= n * n
+            k += 1
+        return total
+
+    pi_scaled = 16 * atan_inv(5) - 4 * atan_inv(239)
+    return Fraction(2 * one, pi_scaled)
+
+
 def _pieces(value: Fraction, widths: tuple[int, ...]) -> list[float]:
     """value = sum of floats with the given significant-bit widths (last one rounded)."""
     out = []
@@ -45,15 +61,26 @@ def _pieces(value: Fraction, widths: tuple[int, ...]) -> list[float]:
 
 
 _P1, _P2, _P3 = _pieces(PIO2, (33, 33, 53))
-# 2/pi in 24-bit chunks: C_i = bits [24 i, 24 i + 24) of the binary fraction of 2/pi.
-_TWO_OVER_PI_CHUNKS = [
-    float(
+
+
+def _chunks(width: int, count: int) -> list[Fraction]:
+    """2/pi cut into `count` pieces of `width` bits: bits [w i, w (i + 1)) of its fraction."""
+    exact = _two_over_pi(width * count + 64)
+    return [
         Fraction(
-            math.floor((2 / PI) * 2 ** (24 * (i + 1))) % (1 << 24), 2 ** (24 * (i + 1))
+            math.floor(exact * 2 ** (width * (i + 1))) % (1 << width),
+            2 ** (width * (i + 1)),
         )
-    )
-    for i in range(8)
-]
+        for i in range(count)
+    ]
+
+
+# f32 arguments (24 bits) times 24-bit chunks; f64 halves (26 + 27 bits) times 26-bit chunks,
+# enough chunks that the dropped tail times the largest argument is below 2^-60.
+_F32_CHUNKS = _chunks(24, 8)
+_F64_CHUNKS = _chunks(26, 42)
+_CW_LIMIT = 2.0**20 * float(PIO2)
+_CHUNK_SCALE = 512
 _BIG = 2.0**19
 _SIN = [float((-1) ** n * Fraction(1, math.factorial(2 * n + 1))) for n in range(1, 9)]
 _COS = [float((-1) ** n * Fraction(1, math.factorial(2 * n))) for n in range(2, 10)]
@@ -84,19 +111,74 @@ def _mod4(b: Builder, v: str) -> str:
     return b.sub(v, b.mul(b.f(4.0), b.floor(b.mul(v, b.f(0.25)))))
 
 
-def _reduce_big(b: Builder, x: str) -> tuple[str, str]:
-    """Exact-product reduction for f32-representable x: returns (k mod 4, r)."""
-    b.comment(
-        "big |x| (an f32 value): sum of exact (x * C_i) mod 4, renormalised to [-1/2, 1/2]"
-    )
+def _mod4_centred(b: Builder, v: str) -> str:
+    """v - 4 nearest(v / 4): exact, in [-2, 2], and v itself when |v| < 2 (tiny terms stay exact)."""
+    return b.sub(v, b.mul(b.f(4.0), b.nearest(b.mul(v, b.f(0.25)))))
+
+
+def _reduce_big(
+    b: Builder, parts: list[str], chunks: list[Fraction], compensated: bool
+) -> tuple[str, str]:
+    """Exact-product reduction: (k, r) with x = sum(parts) ~ k pi/2 + r, |r| <= pi/4.
+
+    Every part times every chunk must be exact (part bits + chunk bits <= 53). With
+    `compensated`, the rounding error of each addition is kept (two-sum) in `fe`, so the
+    fraction is known to ~2^-100 instead of ~2^-50 (needed for f64 results).
+    """
+    b.comment("big |x|: sum of exact (part * C_i) mod 4, renormalised to [-1/2, 1/2]")
     kb = b.let("kb", b.f(0.0))
     fb = b.let("fb", b.f(0.0))
-    for chunk in _TWO_OVER_PI_CHUNKS:
-        fb = b.let("fb", b.add(fb, _mod4(b, b.mul(x, b.f(chunk)))))
-        n = b.let("n", b.nearest(fb))
-        fb = b.let("fb", b.sub(fb, n))
-        kb = b.let("kb", b.add(kb, n))
-    return kb, b.mul(fb, b.f(float(PIO2)))
+    fe = b.let("fe", b.f(0.0))
+    # Chunks below 2^-900 would be subnormal: they are stored times 2^S, the parts times 2^-S.
+    late = [chunk < Fraction(2) ** -900 for chunk in chunks]
+    scaled = parts
+    if any(late):
+        scaled = [
+            b.let(f"xs{i}", b.mul(p, b.f(2.0**-_CHUNK_SCALE)))
+            for i, p in enumerate(parts)
+        ]
+    for chunk, is_late in zip(chunks, late, strict=True):
+        for part in scaled if is_late else parts:
+            factor = b.f(float(chunk * 2**_CHUNK_SCALE) if is_late else float(chunk))
+            term = _mod4_centred(b, b.mul(part, factor))
+            if compensated:
+                total, err = _two_sum(b, fb, term, "fs")
+                fe = b.let("fe", b.add(fe, err))
+            else:
+                total = b.let("fs", b.add(fb, term))
+            n = b.let("n", b.nearest(total))
+            fb = b.let("fb", b.sub(total, n))
+            kb = b.let("kb", b.add(kb, n))
+    if not compensated:
+        return kb, b.mul(fb, b.f(float(PIO2)))
+    p_hi, p_lo = _pieces(PIO2, (53, 53))
+    return kb, b.add(
+        b.mul(fb, b.f(p_hi)), b.add(b.mul(fb, b.f(p_lo)), b.mul(fe, b.f(p_hi)))
+    )
+
+
+def _rem_pio2(which: str):
+    """Generator of the f64 helpers for |x| >= 2^20 pi/2: quadrant k ("q") or remainder ("r")."""
+
+    def gen(kind: Kind) -> MathFunction:
+        if kind.name != "f64":
+            raise KeyError("the large-argument reduction is scalar f64 only")
+        what = "k mod 4" if which == "q" else "r"
+        b = Builder(
+            kind,
+            f"f64_rempio2{which}",
+            ["x"],
+            f"{what} of x = k pi/2 + r for huge x (slow path)",
+        )
+        x = b.param("x")
+        b.comment("x = hi (26 bits, by masking) + lo (27 bits)")
+        hi = b.let("xh", b.from_bits(b.iand(b.bits(x), b.i(-(1 << 27)))))
+        lo = b.let("xl", b.sub(x, hi))
+        k, r = _reduce_big(b, [hi, lo], _F64_CHUNKS, compensated=True)
+        return function(b, _mod4(b, k) if which == "q" else r)
+
+    gen.__doc__ = f"f64_rempio2{which}."
+    return gen
 
 
 def _sin_cos(b: Builder, hi: str, lo: str) -> tuple[str, str]:
@@ -115,10 +197,22 @@ def _reduce(b: Builder, x: str, f32_arg: bool) -> tuple[str, str, str]:
     """(q, hi, lo): quadrant q in {0,1,2,3} and the reduced argument."""
     k, hi, lo = _reduce_cw(b, x)
     if f32_arg:
-        kb, rb = _reduce_big(b, x)
+        kb, rb = _reduce_big(b, [x], _F32_CHUNKS, compensated=False)
         big = b.letm("big", b.cmp("ge", b.abs(x), b.f(_BIG)))
         k = b.let("k", b.select(big, kb, k))
         hi = b.let("hi", b.select(big, rb, hi))
+        lo = b.let("lo", b.select(big, b.f(0.0), lo))
+    elif not b.kind.simd:
+        b.comment("rare huge arguments: branch to the slow exact-product reduction")
+        big = b.letm("big", b.cmp("ge", b.abs(x), b.f(_CW_LIMIT)))
+        k = b.let(
+            "k",
+            f"(if (result f64) {big} (then {b.call('f64_rempio2q', x)}) (else {k}))",
+        )
+        hi = b.let(
+            "hi",
+            f"(if (result f64) {big} (then {b.call('f64_rempio2r', x)}) (else {hi}))",
+        )
         lo = b.let("lo", b.select(big, b.f(0.0), lo))
     q = b.let("q", _mod4(b, k))
     return q, hi, lo
@@ -188,6 +282,8 @@ def _trig_of_f32(which: str):
 GENERATORS = {
     **{w: _trig(w) for w in ("sin", "cos", "tan")},
     **{f"{w}_of_f32": _trig_of_f32(w) for w in ("sin", "cos", "tan")},
+    "rempio2q": _rem_pio2("q"),
+    "rempio2r": _rem_pio2("r"),
 }
 OPS = {"sine": "sin", "cosine": "cos", "tan": "tan"}
 
