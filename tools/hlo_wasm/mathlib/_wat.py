@@ -382,13 +382,11 @@ def _fmt(node: list | str, indent: int, width: int) -> list[str]:
     flat = _flat(node)
     if isinstance(node, str) or len(flat) + indent <= width:
         return [" " * indent + flat]
-    head = [n for n in node if isinstance(n, str)]
     # Keep the opcode and leading atoms (like "$x") on the first line.
     lead = []
     rest = list(node)
     while rest and isinstance(rest[0], str):
         lead.append(rest.pop(0))
-    del head
     lines = [" " * indent + "(" + " ".join(lead)]
     for child in rest:
         lines += _fmt(child, indent + 2, width)

@@ -17,6 +17,7 @@ uses Taylor coefficients, exact rationals rounded once, to degree 13.
 from __future__ import annotations
 
 import math
+import struct
 from fractions import Fraction
 
 from tools.hlo_wasm.mathlib._core import (
@@ -91,14 +92,24 @@ def exp_core(b: Builder, x: str, tail: str | None = None) -> str:
     return _scale2(b, p, k)
 
 
-def expm1_core(b: Builder, x: str) -> str:
-    """Emits expm1(x) for a float expression x (sign of zero not preserved)."""
+def expm1_core(b: Builder, x: str, nonpositive: bool = False) -> str:
+    """Emits expm1(x) for a float expression x (sign of zero not preserved).
+
+    With `nonpositive` (x <= 0 or NaN, as in tanh) the large-k path is left out.
+    """
     bits = b.kind.bits
-    xc = _clamp(b, x, _EXPM1_LOW, _EXP_CLAMP[bits][1])
+    if nonpositive:
+        xc = b.let("xc", b.select(b.cmp("lt", x, b.f(_EXPM1_LOW)), b.f(_EXPM1_LOW), x))
+    else:
+        xc = _clamp(b, x, _EXPM1_LOW, _EXP_CLAMP[bits][1])
     k, r = _reduce_ln2(b, xc)
     b.comment("expm1(r) = r + r^2 (1/2 + r H(r))")
     inner = b.add(b.f(0.5), b.mul(r, b.poly(r, _EXPM1_H[bits])))
     p = b.let("p", b.add(r, b.mul(b.mul(r, r), inner)))
+    if nonpositive:
+        b.comment("k <= 0: 2^k - 1 is exact and 2^k p exact, one rounding in the sum")
+        t = b.let("t", b.pow2(b.to_int(k)))
+        return b.add(b.sub(t, b.f(1.0)), b.mul(t, p))
     kbig = float(_EXPM1_KBIG[bits])
     big = b.letm("big", b.cmp("ge", k, b.f(kbig)))
     b.comment("small k: 2^k - 1 is exact and 2^k p exact, one rounding in the sum")
@@ -140,8 +151,6 @@ def _log_finish(b: Builder, k: str, f: str, corr: str) -> str:
 
 def _float_bits(value: float, bits: int) -> int:
     """The IEEE bit pattern of a float in the lane type."""
-    import struct
-
     if bits == 32:
         return struct.unpack("<I", struct.pack("<f", value))[0]
     return struct.unpack("<Q", struct.pack("<d", value))[0]
@@ -184,7 +193,7 @@ def tanh(kind: Kind) -> MathFunction:
         "tanh(x) = copysign(-e / (e + 2), x), e = expm1(-2|x|)",
     )
     x = b.param("x")
-    e = b.let("e", expm1_core(b, b.mul(b.f(-2.0), b.abs(x))))
+    e = b.let("e", expm1_core(b, b.mul(b.f(-2.0), b.abs(x)), nonpositive=True))
     return function(b, b.copysign(b.div(b.neg(e), b.add(e, b.f(2.0))), x))
 
 
