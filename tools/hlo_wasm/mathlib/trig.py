@@ -24,6 +24,7 @@ from fractions import Fraction
 from tools.hlo_wasm.mathlib._core import MathFunction, function
 from tools.hlo_wasm.mathlib._promote import promoted
 from tools.hlo_wasm.mathlib._wat import Builder, Kind
+from tools.hlo_wasm.mathlib.power import _two_prod
 
 PI = Fraction(
     "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798"
@@ -181,16 +182,36 @@ def _rem_pio2(which: str):
     return gen
 
 
-def _sin_cos(b: Builder, hi: str, lo: str) -> tuple[str, str]:
-    """sin and cos of hi + lo (|hi| <= pi/4, lo a tiny tail), as locals."""
+def _sin_cos(b: Builder, hi: str, lo: str) -> tuple[str, str, str, str]:
+    """sin and cos of hi + lo (|hi| <= pi/4, lo a tiny tail) as locals, plus their rounding tails."""
     z = b.let("z", b.mul(hi, hi))
     hz = b.let("hz", b.mul(b.f(0.5), z))
-    s_tail = b.add(b.mul(b.mul(hi, z), b.poly(z, _SIN)), b.mul(lo, b.sub(b.f(1.0), hz)))
+    s_tail = b.let(
+        "st",
+        b.add(b.mul(b.mul(hi, z), b.poly(z, _SIN)), b.mul(lo, b.sub(b.f(1.0), hz))),
+    )
     s = b.let("s", b.add(hi, s_tail))
     w = b.let("w", b.sub(b.f(1.0), hz))
     c_tail = b.sub(b.mul(b.mul(z, z), b.poly(z, _COS)), b.mul(hi, lo))
-    c = b.let("c", b.add(w, b.add(b.sub(b.sub(b.f(1.0), w), hz), c_tail)))
-    return s, c
+    inner = b.let("ct", b.add(b.sub(b.sub(b.f(1.0), w), hz), c_tail))
+    c = b.let("c", b.add(w, inner))
+    # Fast two-sum tails (|hi| > |s_tail|, |w| > |inner|); dead code unless tan uses them.
+    return s, c, b.add(b.sub(hi, s), s_tail), b.add(b.sub(w, c), inner)
+
+
+def _tan_from(b: Builder, odd: str, sc: tuple[str, str, str, str]) -> str:
+    """tan = s/c (even quadrant) or -c/s (odd), with one correction step using the tails."""
+    s, c, s_lo, c_lo = sc
+    num = b.let("num", b.select(odd, c, s))
+    den = b.let("den", b.select(odd, s, c))
+    num_lo = b.select(odd, c_lo, s_lo)
+    den_lo = b.select(odd, s_lo, c_lo)
+    t = b.let("tq", b.div(num, den))
+    b.comment("residual (num + num_lo) - t (den + den_lo), with t*den exact (Dekker)")
+    p, pe = _two_prod(b, t, den, "td")
+    resid = b.sub(b.add(b.sub(b.sub(num, p), pe), num_lo), b.mul(t, den_lo))
+    t = b.add(t, b.div(resid, den))
+    return b.select(odd, b.neg(t), t)
 
 
 def _reduce(b: Builder, x: str, f32_arg: bool) -> tuple[str, str, str]:
@@ -230,13 +251,14 @@ def _trig_kernel(kind: Kind, which: str, f32_arg: bool) -> MathFunction:
     )
     x = b.param("x")
     q, hi, lo = _reduce(b, x, f32_arg)
-    s, c = _sin_cos(b, hi, lo)
+    sc = _sin_cos(b, hi, lo)
+    s, c = sc[0], sc[1]
     odd = b.letm(
         "odd",
         b.cmp("eq", b.sub(q, b.mul(b.f(2.0), b.floor(b.mul(q, b.f(0.5))))), b.f(1.0)),
     )
     if which == "tan":
-        res = b.select(odd, b.div(b.neg(c), s), b.div(s, c))
+        res = _tan_from(b, odd, sc)
     elif which == "sin":
         b.comment("quadrant 0: s, 1: c, 2: -s, 3: -c")
         v = b.select(odd, c, s)
