@@ -151,6 +151,27 @@ class RegistryTest(parameterized.TestCase):
         for fn in first:
             self.assertTrue(set(fn.deps) <= names, fn.name)
 
+    def test_generation_is_deterministic(self) -> None:
+        for op, dtype, simd in mathlib.SUPPORTED:
+            fn = mathlib.lookup(op, dtype, simd)
+            for dep in mathlib.closure([fn]):
+                self.assertEqual(mathlib._build.__wrapped__(dep.name), dep, dep.name)
+
+    @parameterized.parameters(
+        "exponential",
+        "exponential-minus-one",
+        "log",
+        "log-plus-one",
+        "logistic",
+        "tanh",
+    )
+    def test_fast_simd_functions_are_straight_line_vector_code(self, op: str) -> None:
+        # Issue 7: softmax/MLP need exp and tanh as SIMD polynomials, not per-lane calls.
+        fn = mathlib.lookup(op, "f32", simd=True)
+        self.assertEqual(fn.deps, ())
+        for word in ("(call ", "(if ", "(br", "extract_lane", "replace_lane", "(loop"):
+            self.assertNotIn(word, fn.wat, f"{fn.name} contains {word}")
+
     def test_every_op_has_a_case(self) -> None:
         self.assertEqual(
             {op for op, _, _ in mathlib.SUPPORTED}, {c.op for c in cases.CASES}
