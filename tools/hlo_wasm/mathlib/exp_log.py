@@ -136,7 +136,7 @@ def log_reduce(b: Builder, v: str) -> tuple[str, str]:
     return k, f
 
 
-def _log_finish(b: Builder, k: str, f: str, corr: str) -> str:
+def _log_finish(b: Builder, k: str, f: str, corr: str | None) -> str:
     """log(2^k (1 + f) + tiny) = k ln2 + log1p(f) + corr, with corr ~ tiny / (2^k (1+f))."""
     bits = b.kind.bits
     hi, lo = split(LN2, _LN2_KEEP[bits], bits)
@@ -145,7 +145,8 @@ def _log_finish(b: Builder, k: str, f: str, corr: str) -> str:
     rr = b.let("rr", b.mul(z, b.poly(z, _LOG_R[bits])))
     hfsq = b.let("hfsq", b.mul(b.f(0.5), b.mul(f, f)))
     b.comment("k ln2_hi + (f - (hfsq - (s (hfsq + R) + (k ln2_lo + corr))))")
-    tail = b.add(b.mul(s, b.add(hfsq, rr)), b.add(b.mul(k, b.f(lo)), corr))
+    k_lo = b.mul(k, b.f(lo))
+    tail = b.add(b.mul(s, b.add(hfsq, rr)), k_lo if corr is None else b.add(k_lo, corr))
     return b.add(b.mul(k, b.f(hi)), b.sub(f, b.sub(hfsq, tail)))
 
 
@@ -233,7 +234,7 @@ def log(kind: Kind) -> MathFunction:
     v = b.select(tiny, b.mul(x, b.f(2.0**scale)), x)
     k, f = log_reduce(b, v)
     k = b.let("kf", b.sub(k, b.select(tiny, b.f(float(scale)), b.f(0.0))))
-    res = _log_finish(b, k, f, b.f(0.0))
+    res = _log_finish(b, k, f, None)
     return function(b, _log_specials(b, x, res, 0.0))
 
 
