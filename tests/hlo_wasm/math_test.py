@@ -39,7 +39,7 @@ class MathTest(parameterized.TestCase):
     def test_logistic_hlo_text(self, dt):
         text = (f"HloModule m\nENTRY e {{\n  p = {dt}[9]{{0}} parameter(0)\n"
                 f"  ROOT l = {dt}[9]{{0}} logistic(p)\n}}\n")
-        x = np.array([0, -0.0, 1, -1, 30, -30, np.inf, -np.inf, np.nan], dt)
+        x = np.array([0, -0.0, 1, -1, 30, -30, np.inf, -np.inf, np.nan], "float" + dt[1:])
         art = compiler.compile_hlo(text, "l")
         got = runner.Runner(art.wasm, art.manifest)(x)[0]
         harness.assert_close(got, 1 / (1 + np.exp(-x.astype(np.float64))), _TOL[np.dtype(dt).name])
