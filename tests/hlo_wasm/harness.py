@@ -73,6 +73,8 @@ def check(test, fn, *args, tol=None, expect_ops=(), reference=True):
 def sample(rng, dtype, shape, kind="normal"):
     """Random test data of `dtype` with edge cases mixed in."""
     dt = np.dtype(dtype)
+    if dt.kind == "V":  # bfloat16 (ml_dtypes)
+        return (rng.standard_normal(shape) * 3).astype(dt)
     if dt == np.bool_:
         return rng.random(shape) < 0.5
     if dt.kind == "f":

@@ -10,7 +10,8 @@ from tests.hlo_wasm import harness
 
 jax.config.update("jax_enable_x64", True)
 
-COVERED = {"dynamic-slice": ("f32", "s32", "u8"), "dynamic-update-slice": ("f32", "s32", "u8"),
+_DS = ("f32", "f64", "s32", "s64", "u32", "u8", "pred")
+COVERED = {"dynamic-slice": _DS, "dynamic-update-slice": _DS,
            "gather": ("f32", "s32"), "scatter": ("f32", "s32"),
            "sort": ("f32", "f64", "s32", "u32")}
 
@@ -19,7 +20,7 @@ class IndexingSortTest(parameterized.TestCase):
     def setUp(self):
         self.rng = np.random.default_rng(5)
 
-    @parameterized.parameters("float32", "int32", "uint8")
+    @parameterized.parameters("float32", "float64", "int32", "int64", "uint32", "uint8", "bool")
     def test_dynamic_slices(self, dt):
         x = harness.sample(self.rng, dt, (6, 7))
         u = harness.sample(self.rng, dt, (2, 3))

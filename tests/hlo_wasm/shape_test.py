@@ -7,11 +7,13 @@ from absl.testing import absltest, parameterized
 from jax import lax
 
 from tests.hlo_wasm import harness
+from tools.hlo_wasm import compile as compiler
+from tools.hlo_wasm import parse, runner
 
 jax.config.update("jax_enable_x64", True)
 
-_DTS = ("float32", "float64", "int32", "int64", "uint32", "uint8", "bool")
-COVERED = {op: ("f32", "f64", "s32", "s64", "u32", "u8", "pred") for op in (
+_DTS = ("float32", "float64", "int32", "int64", "uint32", "uint8", "bool", "bfloat16", "float16")
+COVERED = {op: ("f32", "f64", "s32", "s64", "u32", "u8", "pred", "bf16", "f16") for op in (
     "broadcast", "reshape", "transpose", "slice", "concatenate", "pad", "reverse", "copy",
     "bitcast")}
 COVERED["iota"] = ("f32", "s32", "u8")
@@ -33,6 +35,22 @@ class ShapeTest(parameterized.TestCase):
         x = harness.sample(np.random.default_rng(1), dt, (3, 5))
         fn, ops = _CASES[op]
         harness.check(self, fn, x, expect_ops=ops)
+
+    @parameterized.parameters(*_DTS)
+    def test_copy_bitcast_hlo_text(self, dt):
+        # JAX emits copy/bitcast only after optimisation; test them from HLO text.
+        name = {"float32": "f32", "float64": "f64", "int32": "s32", "int64": "s64",
+                "uint32": "u32", "uint8": "u8", "bool": "pred", "bfloat16": "bf16",
+                "float16": "f16"}[dt]
+        text = (f"HloModule m\nENTRY e {{\n  p = {name}[3,4]{{1,0}} parameter(0)\n"
+                f"  c = {name}[3,4]{{1,0}} copy(p)\n  t = {name}[4,3]{{1,0}} transpose(c), "
+                f"dimensions={{1,0}}\n  ROOT b = {name}[12]{{0}} bitcast(t)\n}}\n")
+        x = harness.sample(np.random.default_rng(3), dt, (3, 4))
+        art = compiler.compile_hlo(text, "m")
+        got = runner.Runner(art.wasm, art.manifest)(x)[0]
+        harness.assert_close(got, x.T.reshape(12))
+        self.assertEqual({i.opcode for i in parse.parse(text).entry_computation.instructions},
+                         {"parameter", "copy", "transpose", "bitcast"})
 
     @parameterized.parameters(jnp.float32, jnp.int32, jnp.uint8)
     def test_iota(self, dt):

@@ -189,6 +189,7 @@ def _parse_instruction(text: str, line_no: int) -> tuple[ir.Instruction, bool]:
     return inst, is_root
 
 
+_COMMENT_RE = re.compile(r"/\*.*?\*/")  # e.g. /*index=5*/ inside long tuple shapes
 _COMP_RE = re.compile(r"^(ENTRY\s+)?%?([\w.\-]+)\s*(\(.*\)\s*->\s*.*)?\{\s*$")
 
 
@@ -198,7 +199,7 @@ def parse(text: str) -> ir.Module:
     module_name, entry, comps = "module", None, []
     cur = None
     for no, raw in enumerate(lines, 1):
-        line = raw.strip()
+        line = _COMMENT_RE.sub("", raw).strip()
         if not line or line.startswith("//"):
             continue
         if cur is None:

@@ -25,7 +25,7 @@ def _ok(inst, shapes):
 def _reg(name, reference, kernel=None, check=_ok, alias=False):
     registry.register(
         registry.OpDef(name, _FAMILY, check, reference, kernel=kernel, alias=alias,
-                       dtypes=c.ALL)
+                       dtypes=("f32", "s32", "pred"))
     )
 
 

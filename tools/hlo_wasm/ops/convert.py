@@ -124,6 +124,6 @@ registry.register(
         reference=lambda inst, args, env: args[0].view(dtypes.get(inst.shape.dtype).np),
         scalar=_bitcast_scalar,
         simd=lambda inst, dts, a: a[0] if {dts[0], inst.shape.dtype} <= {"f32"} else None,
-        dtypes=("f32", "s32", "u32", "f64", "s64"),
+        dtypes=("f32", "s32", "f64", "s64"),
     )
 )

@@ -139,4 +139,4 @@ def _kernel(k, inst):
 
 
 registry.register(registry.OpDef("dot", _FAMILY, _check, _ref, kernel=_kernel,
-                                 dtypes=c.FLOATS + ("s32", "s64", "u32")))
+                                 dtypes=("f32", "f64", "s32")))

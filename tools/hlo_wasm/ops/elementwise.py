@@ -179,7 +179,8 @@ def _pow_scalar(inst, dts, a):
     return c.norm(d, f"(call ${t}_pow {a[0]} {a[1]})")
 
 
-_reg("power", _pow_ref, _pow_scalar, lambda i, d, a: support.math_call("power", "f32", True, a))
+_reg("power", _pow_ref, _pow_scalar, lambda i, d, a: support.math_call("power", "f32", True, a),
+     dts=FLOATS)
 _reg(
     "atan2",
     lambda inst, args, env: np.arctan2(*args).astype(args[0].dtype),
@@ -207,6 +208,7 @@ _reg(
     lambda inst, args, env: np.negative(args[0]),
     _neg_scalar,
     lambda i, d, a: f"(f32x4.neg {a[0]})",
+    dts=FLOATS + ("s32", "s64"),
 )
 
 
@@ -224,6 +226,7 @@ _reg(
     lambda inst, args, env: np.abs(args[0]).astype(args[0].dtype),
     _abs_scalar,
     lambda i, d, a: f"(f32x4.abs {a[0]})",
+    dts=FLOATS + ("s32", "s64"),
 )
 
 
@@ -445,4 +448,5 @@ _reg(
     _clamp_scalar,
     lambda i, d, a: f"(f32x4.min (f32x4.max {a[1]} {a[0]}) {a[2]})",
     check=_clamp_check,
+    dts=FLOATS + ("s32", "u8"),
 )

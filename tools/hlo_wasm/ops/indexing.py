@@ -158,7 +158,7 @@ def _gather_check(inst, shapes):
 
 
 registry.register(registry.OpDef("gather", _FAMILY, _gather_check, _gather_ref,
-                                 kernel=_gather_kernel, dtypes=_DTS))
+                                 kernel=_gather_kernel, dtypes=("f32", "s32")))
 
 # ---- scatter -----------------------------------------------------------------------------
 
@@ -239,4 +239,4 @@ def _scatter_check(inst, shapes):
 
 
 registry.register(registry.OpDef("scatter", _FAMILY, _scatter_check, _scatter_ref,
-                                 kernel=_scatter_kernel, dtypes=c.FLOATS + ("s32",)))
+                                 kernel=_scatter_kernel, dtypes=("f32", "s32")))

@@ -15,7 +15,7 @@ from tools.hlo_wasm.ops import common as c
 from tools.hlo_wasm.passes.memory import leaves
 
 _FAMILY = "reduce"
-_DTS = c.FLOATS + c.INTS + ("pred",)
+_DTS = ("f32", "f64", "s32", "s64", "u8", "pred")
 
 
 def _outs(inst):
@@ -333,4 +333,4 @@ def _sas_kernel(k, inst):
 registry.register(registry.OpDef(
     "select-and-scatter", _FAMILY,
     lambda inst, shapes: c.require(shapes[0].dims == inst.shape.dims, "select-and-scatter dims"),
-    _sas_ref, kernel=_sas_kernel, dtypes=c.FLOATS))
+    _sas_ref, kernel=_sas_kernel, dtypes=("f32",)))

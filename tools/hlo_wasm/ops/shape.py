@@ -272,4 +272,4 @@ def _iota_kernel(k, inst):
 
 
 _reg("iota", lambda i, s: c.require(i.attr("iota_dimension") < i.shape.rank, "iota dimension"),
-     _iota_ref, _iota_kernel, dts=c.FLOATS + c.INTS)
+     _iota_ref, _iota_kernel, dts=("f32", "s32", "u8"))
