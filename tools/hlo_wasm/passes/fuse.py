@@ -49,6 +49,7 @@ def _groups(comp: ir.Computation) -> dict[str, int]:
             users[o].append(i.name)
     group: dict[str, int] = {}
     members: dict[int, set[str]] = {}
+    next_id = 0
     for inst in comp.instructions:
         if not _fusible(inst, by):
             continue
@@ -65,7 +66,10 @@ def _groups(comp: ir.Computation) -> dict[str, int]:
             )
             if not early:
                 ok.append(g)
-        gid = ok[0] if ok else len(members)
+        if ok:
+            gid = ok[0]
+        else:
+            gid, next_id = next_id, next_id + 1
         members.setdefault(gid, set()).add(inst.name)
         group[inst.name] = gid
         for g in ok[1:]:
