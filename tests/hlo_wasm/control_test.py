@@ -1,7 +1,6 @@
 """Control flow against JAX: while (fori_loop, scan), conditional (cond, switch), call,
 tuple/get-tuple-element, and a function with all of them."""
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 from absl.testing import absltest
@@ -9,8 +8,18 @@ from jax import lax
 
 from tests.hlo_wasm import harness
 
-COVERED = {op: ("f32", "s32", "pred") for op in (
-    "while", "conditional", "call", "tuple", "get-tuple-element", "parameter", "constant")}
+COVERED = {
+    op: ("f32", "s32", "pred")
+    for op in (
+        "while",
+        "conditional",
+        "call",
+        "tuple",
+        "get-tuple-element",
+        "parameter",
+        "constant",
+    )
+}
 
 
 class ControlTest(absltest.TestCase):
@@ -19,7 +28,7 @@ class ControlTest(absltest.TestCase):
 
     def test_fori_loop(self):
         x = self.rng.standard_normal(10).astype(np.float32)
-        fn = lambda v: lax.fori_loop(0, 5, lambda i, c: c * 0.5 + v * i, v)  # noqa: E731
+        fn = lambda v: lax.fori_loop(0, 5, lambda i, c: c * 0.5 + v * i, v)
         harness.check(self, fn, x, expect_ops=["while", "tuple", "get-tuple-element"])
 
     def test_while_swap_state(self):
@@ -61,7 +70,9 @@ class ControlTest(absltest.TestCase):
             s = lax.fori_loop(0, 3, lambda i, c: c * 2 + jnp.argmax(v), v.sum())
             return s, jnp.cumsum(v), lax.cond(v[0] > 0, lambda: v + 1, lambda: v - 1)
 
-        harness.check(self, fn, x, tol=harness.LOOSE["f32"], expect_ops=["call", "while"])
+        harness.check(
+            self, fn, x, tol=harness.LOOSE["f32"], expect_ops=["call", "while"]
+        )
 
 
 if __name__ == "__main__":

@@ -25,19 +25,26 @@ class DotConvTest(parameterized.TestCase):
             a, b = np.nan_to_num(a), np.nan_to_num(b)
             a[np.abs(a) > 1e10] = 1
             b[np.abs(b) > 1e10] = 1
-        harness.check(self, jnp.matmul, a, b, tol=harness.LOOSE.get(dt), expect_ops=["dot"])
+        harness.check(
+            self, jnp.matmul, a, b, tol=harness.LOOSE.get(dt), expect_ops=["dot"]
+        )
 
     def test_general_dims(self):
         a = self.rng.standard_normal((2, 3, 4)).astype(np.float32)
         b = self.rng.standard_normal((2, 5, 4)).astype(np.float32)
-        fn = lambda x, y: (jnp.einsum("bij,bkj->bik", x, y), jnp.einsum("bij,bij->j", x, x),  # noqa: E731
-                           x[0] @ x[1].T)
+        fn = lambda x, y: (
+            jnp.einsum("bij,bkj->bik", x, y),
+            jnp.einsum("bij,bij->j", x, x),
+            x[0] @ x[1].T,
+        )
         harness.check(self, fn, a, b, tol=harness.LOOSE["f32"], expect_ops=["dot"])
 
     def test_matvec_and_odd(self):
         a = self.rng.standard_normal((9, 13)).astype(np.float32)
         v = self.rng.standard_normal((13,)).astype(np.float32)
-        harness.check(self, lambda x, y: (x @ y, y @ x.T), a, v, tol=harness.LOOSE["f32"])
+        harness.check(
+            self, lambda x, y: (x @ y, y @ x.T), a, v, tol=harness.LOOSE["f32"]
+        )
 
     @parameterized.parameters(("float32", 1), ("float32", 2), ("float64", 1))
     def test_conv(self, dt, groups):
@@ -45,9 +52,15 @@ class DotConvTest(parameterized.TestCase):
         w = self.rng.standard_normal((3, 3, 4 // groups, 6)).astype(dt)
 
         def fn(a, b):
-            return lax.conv_general_dilated(a, b, (2, 1), [(1, 1), (0, 2)], rhs_dilation=(1, 2),
-                                            dimension_numbers=("NHWC", "HWIO", "NHWC"),
-                                            feature_group_count=groups)
+            return lax.conv_general_dilated(
+                a,
+                b,
+                (2, 1),
+                [(1, 1), (0, 2)],
+                rhs_dilation=(1, 2),
+                dimension_numbers=("NHWC", "HWIO", "NHWC"),
+                feature_group_count=groups,
+            )
 
         harness.check(self, fn, x, w, tol=harness.LOOSE[dt], expect_ops=["convolution"])
 

@@ -48,7 +48,9 @@ class E2ETest(absltest.TestCase):
         outs, art, _ = harness.run_wasm(quadratic, a, b, c)
         for g, w in zip(outs, quadratic(a, b, c)):
             harness.assert_close(g, w, (1e-6, 1e-6))
-        fusions = [i for i in art.module.entry_computation.instructions if i.opcode == "fusion"]
+        fusions = [
+            i for i in art.module.entry_computation.instructions if i.opcode == "fusion"
+        ]
         self.assertLen(fusions, 1)  # both roots in one fused multi-output loop
         self.assertIn("f32x4.sqrt", art.wat)
 
@@ -72,13 +74,17 @@ class E2ETest(absltest.TestCase):
 
     def test_mlp_loss_grad(self):
         p, x, y = self._mlp_args()
-        fn = jax.value_and_grad(lambda w1, b1, w2, b2, x, y: mlp_loss((w1, b1, w2, b2), x, y),
-                                argnums=(0, 1, 2, 3))
+        fn = jax.value_and_grad(
+            lambda w1, b1, w2, b2, x, y: mlp_loss((w1, b1, w2, b2), x, y),
+            argnums=(0, 1, 2, 3),
+        )
         harness.check(self, fn, *p, x, y, tol=(1e-4, 1e-5))
 
     def test_control_flow(self):
         x = self.rng.standard_normal(6).astype(np.float32)
-        harness.check(self, control, x, tol=(1e-5, 1e-6), expect_ops=["while", "conditional"])
+        harness.check(
+            self, control, x, tol=(1e-5, 1e-6), expect_ops=["while", "conditional"]
+        )
 
     def test_deterministic_artefacts(self):
         a = np.ones(8, np.float32)
@@ -108,8 +114,14 @@ class E2ETest(absltest.TestCase):
             )
             with open(os.path.join(d, "run.mjs"), "w") as f:
                 f.write(script)
-            out = subprocess.run([node, "run.mjs"], cwd=d, capture_output=True, text=True,
-                                 check=True, timeout=60).stdout
+            out = subprocess.run(
+                [node, "run.mjs"],
+                cwd=d,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=60,
+            ).stdout
         got = [np.array(v, np.float32) for v in json.loads(out.replace("null", "NaN"))]
         for g, w in zip(got, quadratic(a, b, c)):
             harness.assert_close(g, np.asarray(w), (1e-6, 1e-6))

@@ -22,15 +22,20 @@ COVERED = {
     "negate": ("f32", "f64", "s32", "s64"),
     "abs": ("f32", "f64", "s32", "s64"),
     "sign": ("f32", "f64", "s32", "s64"),
-    "floor": ("f32", "f64"), "ceil": ("f32", "f64"),
-    "round-nearest-afz": ("f32", "f64"), "round-nearest-even": ("f32", "f64"),
-    "sqrt": ("f32", "f64"), "rsqrt": ("f32", "f64"),
+    "floor": ("f32", "f64"),
+    "ceil": ("f32", "f64"),
+    "round-nearest-afz": ("f32", "f64"),
+    "round-nearest-even": ("f32", "f64"),
+    "sqrt": ("f32", "f64"),
+    "rsqrt": ("f32", "f64"),
     "is-finite": ("f32", "f64"),
     "compare": ("f32", "f64", "s32", "s64", "u32", "u8", "pred"),
     "select": ("f32", "f64", "s32", "s64", "u32", "u8", "pred"),
     "clamp": ("f32", "f64", "s32", "u8"),
-    "and": ("s32", "s64", "u32", "u8", "pred"), "or": ("s32", "s64", "u32", "u8", "pred"),
-    "xor": ("s32", "s64", "u32", "u8", "pred"), "not": ("s32", "s64", "u32", "u8", "pred"),
+    "and": ("s32", "s64", "u32", "u8", "pred"),
+    "or": ("s32", "s64", "u32", "u8", "pred"),
+    "xor": ("s32", "s64", "u32", "u8", "pred"),
+    "not": ("s32", "s64", "u32", "u8", "pred"),
     "shift-left": ("s32", "u32", "u8", "s64"),
     "shift-right-logical": ("s32", "u32", "u8", "s64"),
     "shift-right-arithmetic": ("s32", "u32", "u8", "s64"),
@@ -42,26 +47,42 @@ COVERED = {
 
 _NUM = ["float32", "float64", "int32", "int64", "uint32", "uint8"]
 _BIN = {
-    "add": (jnp.add, _NUM), "subtract": (jnp.subtract, _NUM), "multiply": (jnp.multiply, _NUM),
-    "divide": (lax.div, _NUM), "remainder": (lax.rem, _NUM),
-    "maximum": (lax.max, _NUM + ["bool"]), "minimum": (lax.min, _NUM + ["bool"]),
+    "add": (jnp.add, _NUM),
+    "subtract": (jnp.subtract, _NUM),
+    "multiply": (jnp.multiply, _NUM),
+    "divide": (lax.div, _NUM),
+    "remainder": (lax.rem, _NUM),
+    "maximum": (lax.max, _NUM + ["bool"]),
+    "minimum": (lax.min, _NUM + ["bool"]),
     "and": (lax.bitwise_and, ["int32", "int64", "uint32", "uint8", "bool"]),
     "or": (lax.bitwise_or, ["int32", "int64", "uint32", "uint8", "bool"]),
     "xor": (lax.bitwise_xor, ["int32", "int64", "uint32", "uint8", "bool"]),
     "shift-left": (lax.shift_left, ["int32", "uint32", "uint8", "int64"]),
-    "shift-right-logical": (lax.shift_right_logical, ["int32", "uint32", "uint8", "int64"]),
-    "shift-right-arithmetic": (lax.shift_right_arithmetic, ["int32", "uint32", "uint8", "int64"]),
+    "shift-right-logical": (
+        lax.shift_right_logical,
+        ["int32", "uint32", "uint8", "int64"],
+    ),
+    "shift-right-arithmetic": (
+        lax.shift_right_arithmetic,
+        ["int32", "uint32", "uint8", "int64"],
+    ),
 }
 _UN = {
     "negate": (lax.neg, ["float32", "float64", "int32", "int64"]),
     "abs": (lax.abs, ["float32", "float64", "int32", "int64"]),
     "sign": (lax.sign, ["float32", "float64", "int32", "int64"]),
-    "floor": (lax.floor, ["float32", "float64"]), "ceil": (lax.ceil, ["float32", "float64"]),
-    "round-nearest-afz": (lambda x: lax.round(x, lax.RoundingMethod.AWAY_FROM_ZERO),
-                          ["float32", "float64"]),
-    "round-nearest-even": (lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN),
-                           ["float32", "float64"]),
-    "sqrt": (lax.sqrt, ["float32", "float64"]), "rsqrt": (lax.rsqrt, ["float32", "float64"]),
+    "floor": (lax.floor, ["float32", "float64"]),
+    "ceil": (lax.ceil, ["float32", "float64"]),
+    "round-nearest-afz": (
+        lambda x: lax.round(x, lax.RoundingMethod.AWAY_FROM_ZERO),
+        ["float32", "float64"],
+    ),
+    "round-nearest-even": (
+        lambda x: lax.round(x, lax.RoundingMethod.TO_NEAREST_EVEN),
+        ["float32", "float64"],
+    ),
+    "sqrt": (lax.sqrt, ["float32", "float64"]),
+    "rsqrt": (lax.rsqrt, ["float32", "float64"]),
     "is-finite": (lax.is_finite, ["float32", "float64"]),
     "not": (lax.bitwise_not, ["int32", "int64", "uint32", "uint8", "bool"]),
     "popcnt": (lax.population_count, ["int32", "uint32", "uint8", "int64"]),
@@ -108,10 +129,23 @@ class ElementwiseTest(parameterized.TestCase):
                 raise
             self.skipTest(str(e))
 
-    @parameterized.parameters(*[(d, e) for d in ["float32", "float64", "int32", "int64", "uint32",
-                                                  "uint8", "bool"]
-                                for e in ["float32", "float64", "int32", "int64", "uint32", "uint8",
-                                          "bool", "bfloat16", "float16"]])
+    @parameterized.parameters(
+        *[
+            (d, e)
+            for d in ["float32", "float64", "int32", "int64", "uint32", "uint8", "bool"]
+            for e in [
+                "float32",
+                "float64",
+                "int32",
+                "int64",
+                "uint32",
+                "uint8",
+                "bool",
+                "bfloat16",
+                "float16",
+            ]
+        ]
+    )
     def test_convert(self, src, dst):
         x = harness.sample(self.rng, src, (21,))
         if np.dtype(src).kind == "f":
@@ -121,9 +155,13 @@ class ElementwiseTest(parameterized.TestCase):
             return lax.convert_element_type(v, jnp.dtype(dst))
 
         ops = ["convert"] if src != dst and dst != "bool" else []
-        harness.check(self, fn, x, expect_ops=ops, tol=(0, 0) if dst != "float16" else None)
+        harness.check(
+            self, fn, x, expect_ops=ops, tol=(0, 0) if dst != "float16" else None
+        )
 
-    @parameterized.parameters(("float32", "int32"), ("int32", "float32"), ("float64", "int64"))
+    @parameterized.parameters(
+        ("float32", "int32"), ("int32", "float32"), ("float64", "int64")
+    )
     def test_bitcast_convert(self, src, dst):
         x = harness.sample(self.rng, src, (9,))
 
@@ -156,7 +194,7 @@ class ElementwiseTest(parameterized.TestCase):
 
     def test_fused_chain_scalar_broadcast(self):
         x = harness.sample(self.rng, "float32", (1000,))
-        fn = lambda v: (jnp.maximum(v * 2.0 + 1.0, 0.0), jnp.where(v > 0, v, -v) / 3.0)  # noqa: E731
+        fn = lambda v: (jnp.maximum(v * 2.0 + 1.0, 0.0), jnp.where(v > 0, v, -v) / 3.0)
         harness.check(self, fn, x)
 
 

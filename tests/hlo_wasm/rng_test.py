@@ -15,12 +15,20 @@ class RngTest(absltest.TestCase):
         def fn(key_data):
             key = jax.random.wrap_key_data(key_data, impl="threefry2x32")
             k1, k2 = jax.random.split(key)
-            return (jax.random.bits(k1, (7,)), jax.random.uniform(k2, (5, 3)),
-                    jax.random.normal(k1, (9,)))
+            return (
+                jax.random.bits(k1, (7,)),
+                jax.random.uniform(k2, (5, 3)),
+                jax.random.normal(k1, (9,)),
+            )
 
         data = np.array([0, 42], np.uint32)
-        harness.check(self, fn, data, tol=(2e-6, 1e-6),
-                      expect_ops=["shift-left", "shift-right-logical", "xor", "or"])
+        harness.check(
+            self,
+            fn,
+            data,
+            tol=(2e-6, 1e-6),
+            expect_ops=["shift-left", "shift-right-logical", "xor", "or"],
+        )
 
 
 if __name__ == "__main__":

@@ -21,11 +21,16 @@ def _invariant(comp: ir.Computation) -> set[str]:
     """Names of fused values that do not depend on the loop index."""
     inv = set()
     for inst in comp.instructions:
-        if inst.opcode == "constant" or (
-            inst.opcode == "parameter" and inst.shape.size == 1 and inst.shape.dims == ()
+        if (
+            inst.opcode == "constant"
+            or (
+                inst.opcode == "parameter"
+                and inst.shape.size == 1
+                and inst.shape.dims == ()
+            )
+            or inst.opcode not in ("parameter", "tuple")
+            and all(o in inv for o in inst.operands)
         ):
-            inv.add(inst.name)
-        elif inst.opcode not in ("parameter", "tuple") and all(o in inv for o in inst.operands):
             inv.add(inst.name)
     return inv
 
@@ -35,7 +40,13 @@ def _simd_ok(comp: ir.Computation) -> bool:
         if inst.opcode == "tuple":
             continue
         d = inst.shape.dtype
-        if d == "pred" and inst.opcode not in ("compare", "and", "or", "not", "constant"):
+        if d == "pred" and inst.opcode not in (
+            "compare",
+            "and",
+            "or",
+            "not",
+            "constant",
+        ):
             return False
         if d not in ("f32", "pred"):
             return False
@@ -105,7 +116,9 @@ def _body(k: Kernel, comp, inv, vals, index, params, outs, simd: bool):
         vals[inst.name + ":dtype"] = inst.shape.dtype
     for name, leaf in outs:
         if simd:
-            k.emit(f"(v128.store offset={leaf.offset} (i32.shl {index} (i32.const 2)) {vals[name]})")
+            k.emit(
+                f"(v128.store offset={leaf.offset} (i32.shl {index} (i32.const 2)) {vals[name]})"
+            )
         else:
             k.emit(store(leaf, index, vals[name]))
 
@@ -128,7 +141,9 @@ def _hoist(k: Kernel, comp, inv, params, simd: bool) -> dict:
         d = vals[name + ":dtype"]
         vvals[name + ":dtype"] = d
         if d == "pred":
-            vvals[name] = k.set("v128", f"(i32x4.splat (i32.sub (i32.const 0) {vals[name]}))")
+            vvals[name] = k.set(
+                "v128", f"(i32x4.splat (i32.sub (i32.const 0) {vals[name]}))"
+            )
         else:
             vvals[name] = k.set("v128", f"(f32x4.splat {vals[name]})")
     return {"scalar": vals, "simd": vvals}
@@ -157,6 +172,17 @@ def lower_fusion(k: Kernel) -> None:
     k.emit(f"(br_if {i}_top (i32.lt_u (local.get {i}) (i32.const {main})))))")
     k.fb.depth -= 1
     if main < n:  # scalar tail: at most 3 elements
-        k.loop(n - main, lambda j: _body(k, comp, inv, dict(both["scalar"]),
-                                         f"(i32.add {j} (i32.const {main}))", params, outs, False),
-               "tail")
+        k.loop(
+            n - main,
+            lambda j: _body(
+                k,
+                comp,
+                inv,
+                dict(both["scalar"]),
+                f"(i32.add {j} (i32.const {main}))",
+                params,
+                outs,
+                False,
+            ),
+            "tail",
+        )

@@ -7,10 +7,19 @@ from tools.hlo_wasm import dtypes
 from tools.hlo_wasm.passes import memory
 
 TYPED_ARRAY = {
-    "f32": "Float32Array", "f64": "Float64Array", "s8": "Int8Array", "s16": "Int16Array",
-    "s32": "Int32Array", "s64": "BigInt64Array", "u8": "Uint8Array", "u16": "Uint16Array",
-    "u32": "Uint32Array", "u64": "BigUint64Array", "pred": "Uint8Array",
-    "f16": "Uint16Array", "bf16": "Uint16Array",
+    "f32": "Float32Array",
+    "f64": "Float64Array",
+    "s8": "Int8Array",
+    "s16": "Int16Array",
+    "s32": "Int32Array",
+    "s64": "BigInt64Array",
+    "u8": "Uint8Array",
+    "u16": "Uint16Array",
+    "u32": "Uint32Array",
+    "u64": "BigUint64Array",
+    "pred": "Uint8Array",
+    "f16": "Uint16Array",
+    "bf16": "Uint16Array",
 }
 
 
@@ -20,8 +29,11 @@ def signature_line(sig: dict) -> str:
     def one(e):
         return f"{e['dtype']}[{','.join(str(d) for d in e['shape'])}] {e['name']}"
 
-    return (", ".join(one(e) for e in sig["inputs"]) + " -> "
-            + ", ".join(one(e) for e in sig["outputs"]))
+    return (
+        ", ".join(one(e) for e in sig["inputs"])
+        + " -> "
+        + ", ".join(one(e) for e in sig["outputs"])
+    )
 
 
 def _entries(specs, leaves):
@@ -30,13 +42,22 @@ def _entries(specs, leaves):
         n = 1
         for d in s["shape"]:
             n *= d
-        out.append({"name": s["name"], "dtype": s["dtype"], "shape": list(s["shape"]),
-                    "offset": leaf.offset, "length": n,
-                    "bytes": n * dtypes.get(s["dtype"]).size})
+        out.append(
+            {
+                "name": s["name"],
+                "dtype": s["dtype"],
+                "shape": list(s["shape"]),
+                "offset": leaf.offset,
+                "length": n,
+                "bytes": n * dtypes.get(s["dtype"]).size,
+            }
+        )
     return out
 
 
-def manifest(name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: str) -> dict:
+def manifest(
+    name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: str
+) -> dict:
     """The manifest: exports, where inputs/outputs live, memory and module sizes."""
     return {
         "generator": banner.splitlines()[0],
@@ -45,8 +66,11 @@ def manifest(name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: s
         "exports": {"memory": "memory", "function": name},
         "inputs": _entries(sig["inputs"], plan.inputs),
         "outputs": _entries(sig["outputs"], plan.outputs),
-        "memory": {"bytes": plan.size, "pages": max(1, -(-plan.size // 65536)),
-                   "constants_bytes": sum(lit.nbytes for _, lit in plan.constants)},
+        "memory": {
+            "bytes": plan.size,
+            "pages": max(1, -(-plan.size // 65536)),
+            "constants_bytes": sum(lit.nbytes for _, lit in plan.constants),
+        },
         "wasm_bytes": wasm_bytes,
     }
 
@@ -99,16 +123,28 @@ export async function load() {{
 
 
 def _js_specs(entries, sig_entries):
-    return json.dumps([{"name": e["name"], "type": TYPED_ARRAY[e["dtype"]], "offset": e["offset"],
-                        "length": e["length"]} for e in entries])
+    return json.dumps(
+        [
+            {
+                "name": e["name"],
+                "type": TYPED_ARRAY[e["dtype"]],
+                "offset": e["offset"],
+                "length": e["length"],
+            }
+            for e in entries
+        ]
+    )
 
 
 def mjs(name: str, sig: dict, plan: memory.Plan, banner: str) -> str:
     """The ES module loader."""
     ins = _entries(sig["inputs"], plan.inputs)
     outs = _entries(sig["outputs"], plan.outputs)
-    ret = ("[" + ", ".join(TYPED_ARRAY[o["dtype"]] for o in outs) + "]" if len(outs) > 1
-           else TYPED_ARRAY[outs[0]["dtype"]])
+    ret = (
+        "[" + ", ".join(TYPED_ARRAY[o["dtype"]] for o in outs) + "]"
+        if len(outs) > 1
+        else TYPED_ARRAY[outs[0]["dtype"]]
+    )
     return _MJS.format(
         banner="\n".join(f"// {line}" for line in banner.splitlines()),
         name=name,
@@ -121,9 +157,12 @@ def mjs(name: str, sig: dict, plan: memory.Plan, banner: str) -> str:
 
 def dts(name: str, sig: dict, banner: str) -> str:
     """TypeScript declarations for the ES module."""
-    args = ", ".join(f"{e['name']}: {TYPED_ARRAY[e['dtype']]} | ArrayLike<number>"
-                     if TYPED_ARRAY[e["dtype"]][:3] != "Big"
-                     else f"{e['name']}: {TYPED_ARRAY[e['dtype']]}" for e in sig["inputs"])
+    args = ", ".join(
+        f"{e['name']}: {TYPED_ARRAY[e['dtype']]} | ArrayLike<number>"
+        if TYPED_ARRAY[e["dtype"]][:3] != "Big"
+        else f"{e['name']}: {TYPED_ARRAY[e['dtype']]}"
+        for e in sig["inputs"]
+    )
     outs = [TYPED_ARRAY[e["dtype"]] for e in sig["outputs"]]
     ret = outs[0] if len(outs) == 1 else "[" + ", ".join(outs) + "]"
     lines = [f"// {line}" for line in banner.splitlines()]

@@ -36,7 +36,9 @@ class _Emitter:
             return
         out = self.plan.values[(scope, inst.name)]
         ins = [self.plan.values[(scope, o)] for o in inst.operands]
-        k = Kernel(inst, ins, out, self.fb, self.module, self.computation, scope, self.plan)
+        k = Kernel(
+            inst, ins, out, self.fb, self.module, self.computation, scope, self.plan
+        )
         if inst.opcode == "fusion":
             emit_fused.lower_fusion(k)
             return
@@ -74,7 +76,9 @@ def emit(module: ir.Module, plan: memory.Plan, export: str, banner: str) -> str:
         helpers = more
     pages = max(1, -(-plan.size // PAGE))
     decls = [f"(local {n} {t})" for n, t in e.fb.locals.items()]
-    local_decls = "\n    ".join(" ".join(decls[i : i + 6]) for i in range(0, len(decls), 6))
+    local_decls = "\n    ".join(
+        " ".join(decls[i : i + 6]) for i in range(0, len(decls), 6)
+    )
     parts = [f";; {line}" for line in banner.splitlines()]
     parts.append("(module")
     parts.append(f'  (memory (export "memory") {pages})')

@@ -168,7 +168,9 @@ class Kernel:
                 f"(i32.const {dst.shape.nbytes}))"
             )
 
-    def scalar_comp(self, name: str, args: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    def scalar_comp(
+        self, name: str, args: list[tuple[str, str]]
+    ) -> list[tuple[str, str]]:
         """Inlines scalar computation `name` on `(expr, dtype)` args.
 
         Returns `(local.get, dtype)` for each leaf of its root. Used for reducers,
@@ -182,13 +184,18 @@ class Kernel:
                 e, d = args[inst.attr("number")]
                 vals[inst.name] = (self.set(c.wt(d), e, "p"), d)
             elif op == "constant":
-                vals[inst.name] = (c.const(inst.shape.dtype, inst.literal.reshape(())[()]),
-                                   inst.shape.dtype)
+                vals[inst.name] = (
+                    c.const(inst.shape.dtype, inst.literal.reshape(())[()]),
+                    inst.shape.dtype,
+                )
             elif op == "tuple":
                 vals[inst.name] = tuple(vals[o] for o in inst.operands)
             elif op == "get-tuple-element":
                 vals[inst.name] = vals[inst.operands[0]][inst.attr("index")]
-            elif op in ("broadcast", "reshape", "bitcast", "copy") and inst.shape.size == 1:
+            elif (
+                op in ("broadcast", "reshape", "bitcast", "copy")
+                and inst.shape.size == 1
+            ):
                 vals[inst.name] = vals[inst.operands[0]]
             else:
                 opdef = registry.lookup(inst)
@@ -199,7 +206,10 @@ class Kernel:
                     )
                 ops = [vals[o] for o in inst.operands]
                 expr = opdef.scalar(inst, [d for _, d in ops], [e for e, _ in ops])
-                vals[inst.name] = (self.set(c.wt(inst.shape.dtype), expr, "s"), inst.shape.dtype)
+                vals[inst.name] = (
+                    self.set(c.wt(inst.shape.dtype), expr, "s"),
+                    inst.shape.dtype,
+                )
         root = vals[comp.root]
         return list(root) if comp.root_instruction.shape.is_tuple else [root]
 

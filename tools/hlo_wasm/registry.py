@@ -8,7 +8,8 @@ evaluator, the verifier and the meta-test all read this table.
 """
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tools.hlo_wasm import ir
 

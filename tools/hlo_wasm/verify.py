@@ -16,12 +16,16 @@ def verify_computation(module: ir.Module, comp: ir.Computation) -> None:
     for inst in comp.instructions:
         for o in inst.operands:
             if o not in shapes:
-                raise ir.CompileError(f"{inst.where()}: operand {o!r} is not defined before use")
+                raise ir.CompileError(
+                    f"{inst.where()}: operand {o!r} is not defined before use"
+                )
         for name in inst.called:
             try:
                 module.computation(name)
             except KeyError:
-                raise ir.CompileError(f"{inst.where()}: calls unknown computation {name!r}") from None
+                raise ir.CompileError(
+                    f"{inst.where()}: calls unknown computation {name!r}"
+                ) from None
         if inst.opcode != "fusion":
             op = registry.lookup(inst)
             try:
@@ -38,7 +42,9 @@ def verify_computation(module: ir.Module, comp: ir.Computation) -> None:
             )
         shapes[inst.name] = inst.shape
     if comp.root not in shapes:
-        raise ir.CompileError(f"computation {comp.name}: root {comp.root!r} is not defined")
+        raise ir.CompileError(
+            f"computation {comp.name}: root {comp.root!r} is not defined"
+        )
 
 
 def verify(module: ir.Module) -> None:

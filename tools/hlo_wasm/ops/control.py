@@ -24,8 +24,15 @@ def _ok(inst, shapes):
 
 def _reg(name, reference, kernel=None, check=_ok, alias=False):
     registry.register(
-        registry.OpDef(name, _FAMILY, check, reference, kernel=kernel, alias=alias,
-                       dtypes=("f32", "s32", "pred"))
+        registry.OpDef(
+            name,
+            _FAMILY,
+            check,
+            reference,
+            kernel=kernel,
+            alias=alias,
+            dtypes=("f32", "s32", "pred"),
+        )
     )
 
 
@@ -40,11 +47,18 @@ _reg("tuple", lambda inst, args, env: tuple(args), alias=True)
 
 def _gte_check(inst, shapes):
     c.require(shapes[0].is_tuple, "get-tuple-element of a non-tuple")
-    c.require(shapes[0].tuple_shapes[inst.attr("index")] == inst.shape, "get-tuple-element shape")
+    c.require(
+        shapes[0].tuple_shapes[inst.attr("index")] == inst.shape,
+        "get-tuple-element shape",
+    )
 
 
-_reg("get-tuple-element", lambda inst, args, env: args[0][inst.attr("index")], check=_gte_check,
-     alias=True)
+_reg(
+    "get-tuple-element",
+    lambda inst, args, env: args[0][inst.attr("index")],
+    check=_gte_check,
+    alias=True,
+)
 _reg("call", lambda inst, args, env: env.call(inst.called[0], args))
 
 

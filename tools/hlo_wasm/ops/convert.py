@@ -105,7 +105,10 @@ registry.register(
 
 def _bitcast_check(inst, shapes):
     src, dst = dtypes.get(shapes[0].dtype), dtypes.get(inst.shape.dtype)
-    c.require(src.size == dst.size and src.size >= 4, "bitcast-convert: only same-width 32/64-bit")
+    c.require(
+        src.size == dst.size and src.size >= 4,
+        "bitcast-convert: only same-width 32/64-bit",
+    )
     c.require(shapes[0].dims == inst.shape.dims, "bitcast-convert keeps dims")
 
 
@@ -123,7 +126,9 @@ registry.register(
         check=_bitcast_check,
         reference=lambda inst, args, env: args[0].view(dtypes.get(inst.shape.dtype).np),
         scalar=_bitcast_scalar,
-        simd=lambda inst, dts, a: a[0] if {dts[0], inst.shape.dtype} <= {"f32"} else None,
+        simd=lambda inst, dts, a: (
+            a[0] if {dts[0], inst.shape.dtype} <= {"f32"} else None
+        ),
         dtypes=("f32", "s32", "f64", "s64"),
     )
 )

@@ -17,8 +17,12 @@ _FAMILY = "dot"
 
 
 def _dims(inst):
-    return (inst.attr("lhs_batch_dims", ()), inst.attr("lhs_contracting_dims", ()),
-            inst.attr("rhs_batch_dims", ()), inst.attr("rhs_contracting_dims", ()))
+    return (
+        inst.attr("lhs_batch_dims", ()),
+        inst.attr("lhs_contracting_dims", ()),
+        inst.attr("rhs_batch_dims", ()),
+        inst.attr("rhs_contracting_dims", ()),
+    )
 
 
 def _free(rank, batch, contract):
@@ -28,12 +32,22 @@ def _free(rank, batch, contract):
 def _check(inst, shapes):
     lhs, rhs = shapes
     lb, lc, rb, rc = _dims(inst)
-    c.require(lhs.dtype == rhs.dtype, f"dot operand dtypes differ: {lhs.dtype} vs {rhs.dtype}")
-    c.require([lhs.dims[d] for d in lc] == [rhs.dims[d] for d in rc], "dot contracting sizes")
+    c.require(
+        lhs.dtype == rhs.dtype, f"dot operand dtypes differ: {lhs.dtype} vs {rhs.dtype}"
+    )
+    c.require(
+        [lhs.dims[d] for d in lc] == [rhs.dims[d] for d in rc], "dot contracting sizes"
+    )
     c.require([lhs.dims[d] for d in lb] == [rhs.dims[d] for d in rb], "dot batch sizes")
-    want = ([lhs.dims[d] for d in lb] + [lhs.dims[d] for d in _free(lhs.rank, lb, lc)]
-            + [rhs.dims[d] for d in _free(rhs.rank, rb, rc)])
-    c.require(tuple(want) == inst.shape.dims, f"dot result dims {inst.shape.dims}, expected {want}")
+    want = (
+        [lhs.dims[d] for d in lb]
+        + [lhs.dims[d] for d in _free(lhs.rank, lb, lc)]
+        + [rhs.dims[d] for d in _free(rhs.rank, rb, rc)]
+    )
+    c.require(
+        tuple(want) == inst.shape.dims,
+        f"dot result dims {inst.shape.dims}, expected {want}",
+    )
 
 
 def _ref(inst, args, env):
@@ -68,20 +82,31 @@ def _simd_rows(k, lhs, rhs, out, m, kk, n):
 
     def per_i(i):
         k.emit(f"(local.set {row} (i32.mul {i} (i32.const {n})))")
-        k.loop(n // 4, lambda j: k.emit(
-            f"(v128.store offset={out.offset} (i32.shl (i32.add (local.get {row}) "
-            f"(i32.shl {j} (i32.const 2))) (i32.const 2)) (v128.const i32x4 0 0 0 0))"), "z")
+        k.loop(
+            n // 4,
+            lambda j: k.emit(
+                f"(v128.store offset={out.offset} (i32.shl (i32.add (local.get {row}) "
+                f"(i32.shl {j} (i32.const 2))) (i32.const 2)) (v128.const i32x4 0 0 0 0))"
+            ),
+            "z",
+        )
 
         def per_k(p):
-            a = k.set("v128", f"(f32x4.splat {load(lhs, f'(i32.add (i32.mul {i} (i32.const {kk})) {p})')})", "a")
+            a = k.set(
+                "v128",
+                f"(f32x4.splat {load(lhs, f'(i32.add (i32.mul {i} (i32.const {kk})) {p})')})",
+                "a",
+            )
             rrow = k.set("i32", f"(i32.mul {p} (i32.const {n}))", "rrow")
 
             def per_j(j):
                 j4 = f"(i32.shl {j} (i32.const 2))"
                 oa = f"(i32.shl (i32.add (local.get {row}) {j4}) (i32.const 2))"
                 ra = f"(i32.shl (i32.add {rrow} {j4}) (i32.const 2))"
-                k.emit(f"(v128.store offset={out.offset} {oa} (f32x4.add (v128.load offset={out.offset} {oa}) "
-                       f"(f32x4.mul {a} (v128.load offset={rhs.offset} {ra}))))")
+                k.emit(
+                    f"(v128.store offset={out.offset} {oa} (f32x4.add (v128.load offset={out.offset} {oa}) "
+                    f"(f32x4.mul {a} (v128.load offset={rhs.offset} {ra}))))"
+                )
 
             k.loop(n // 4, per_j, "j")
 
@@ -96,8 +121,16 @@ def _kernel(k, inst):
     lb, lc, rb, rc = _dims(inst)
     lf, rf = _free(lhs.shape.rank, lb, lc), _free(rhs.shape.rank, rb, rc)
     dt = out.shape.dtype
-    if (dt == lhs.shape.dtype == "f32" and not lb and len(lc) == 1 and lhs.shape.rank == 2
-            and rhs.shape.rank == 2 and lc == (1,) and rc == (0,) and rhs.shape.dims[1] % 4 == 0):
+    if (
+        dt == lhs.shape.dtype == "f32"
+        and not lb
+        and len(lc) == 1
+        and lhs.shape.rank == 2
+        and rhs.shape.rank == 2
+        and lc == (1,)
+        and rc == (0,)
+        and rhs.shape.dims[1] % 4 == 0
+    ):
         m, kk = lhs.shape.dims
         _simd_rows(k, lhs, rhs, out, m, kk, rhs.shape.dims[1])
         return
@@ -107,7 +140,7 @@ def _kernel(k, inst):
 
     def per_out(oidx):
         k.emit(f"(local.set {acc} ({t}.const 0))")
-        bidx, lidx, ridx = oidx[:nb], oidx[nb:nb + len(lf)], oidx[nb + len(lf):]
+        bidx, lidx, ridx = oidx[:nb], oidx[nb : nb + len(lf)], oidx[nb + len(lf) :]
 
         def per_k(kidx):
             li, ri = [None] * lhs.shape.rank, [None] * rhs.shape.rank
@@ -130,7 +163,9 @@ def _kernel(k, inst):
                 prod = f"(i32.and {a} {b})"
                 k.emit(f"(local.set {acc} (i32.or (local.get {acc}) {prod}))")
             else:
-                k.emit(f"(local.set {acc} {c.norm(dt, f'({t}.add (local.get {acc}) {prod})')})")
+                k.emit(
+                    f"(local.set {acc} {c.norm(dt, f'({t}.add (local.get {acc}) {prod})')})"
+                )
 
         k.nest([lhs.shape.dims[d] for d in lc], per_k, "k")
         k.emit(store(out, linear(oidx, out.shape.dims), f"(local.get {acc})"))
@@ -138,5 +173,8 @@ def _kernel(k, inst):
     k.nest(out.shape.dims, per_out, "o")
 
 
-registry.register(registry.OpDef("dot", _FAMILY, _check, _ref, kernel=_kernel,
-                                 dtypes=("f32", "f64", "s32")))
+registry.register(
+    registry.OpDef(
+        "dot", _FAMILY, _check, _ref, kernel=_kernel, dtypes=("f32", "f64", "s32")
+    )
+)

@@ -24,7 +24,9 @@ def _as_i32(leaf, index="(i32.const 0)"):
 def _clamp(k, e, hi):
     v = k.set("i32", e, "st")
     v = k.set("i32", f"(select (i32.const 0) {v} (i32.lt_s {v} (i32.const 0)))", "st")
-    return k.set("i32", f"(select (i32.const {hi}) {v} (i32.gt_s {v} (i32.const {hi})))", "st")
+    return k.set(
+        "i32", f"(select (i32.const {hi}) {v} (i32.gt_s {v} (i32.const {hi})))", "st"
+    )
 
 
 def _add(a, b):
@@ -44,19 +46,38 @@ def _ds_ref(inst, args, env):
 def _ds_kernel(k, inst):
     src, starts, out = k.ins[0], k.ins[1:], k.out
     sizes = inst.attr("dynamic_slice_sizes")
-    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, sizes)]
-    k.nest(out.shape.dims, lambda idx: k.emit(store(
-        out, linear(idx, out.shape.dims),
-        load(src, linear([_add(i, s) for i, s in zip(idx, st)], src.shape.dims)))))
+    st = [
+        _clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, sizes)
+    ]
+    k.nest(
+        out.shape.dims,
+        lambda idx: k.emit(
+            store(
+                out,
+                linear(idx, out.shape.dims),
+                load(
+                    src, linear([_add(i, s) for i, s in zip(idx, st)], src.shape.dims)
+                ),
+            )
+        ),
+    )
 
 
 def _ds_check(inst, shapes):
-    c.require(tuple(inst.attr("dynamic_slice_sizes")) == inst.shape.dims, "dynamic-slice sizes")
-    c.require(len(shapes) == 1 + shapes[0].rank, "dynamic-slice needs one start per dim")
+    c.require(
+        tuple(inst.attr("dynamic_slice_sizes")) == inst.shape.dims,
+        "dynamic-slice sizes",
+    )
+    c.require(
+        len(shapes) == 1 + shapes[0].rank, "dynamic-slice needs one start per dim"
+    )
 
 
-registry.register(registry.OpDef("dynamic-slice", _FAMILY, _ds_check, _ds_ref, kernel=_ds_kernel,
-                                 dtypes=_DTS))
+registry.register(
+    registry.OpDef(
+        "dynamic-slice", _FAMILY, _ds_check, _ds_ref, kernel=_ds_kernel, dtypes=_DTS
+    )
+)
 
 
 def _dus_ref(inst, args, env):
@@ -69,24 +90,46 @@ def _dus_ref(inst, args, env):
 def _dus_kernel(k, inst):
     src, upd, starts, out = k.ins[0], k.ins[1], k.ins[2:], k.out
     k.copy(out, src)
-    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, upd.shape.dims)]
-    k.nest(upd.shape.dims, lambda idx: k.emit(store(
-        out, linear([_add(i, s) for i, s in zip(idx, st)], out.shape.dims),
-        load(upd, linear(idx, upd.shape.dims)))))
+    st = [
+        _clamp(k, _as_i32(s), n - z)
+        for s, n, z in zip(starts, src.shape.dims, upd.shape.dims)
+    ]
+    k.nest(
+        upd.shape.dims,
+        lambda idx: k.emit(
+            store(
+                out,
+                linear([_add(i, s) for i, s in zip(idx, st)], out.shape.dims),
+                load(upd, linear(idx, upd.shape.dims)),
+            )
+        ),
+    )
 
 
-registry.register(registry.OpDef(
-    "dynamic-update-slice", _FAMILY,
-    lambda inst, shapes: c.require(shapes[0] == inst.shape, "dynamic-update-slice shape"),
-    _dus_ref, kernel=_dus_kernel, dtypes=_DTS))
+registry.register(
+    registry.OpDef(
+        "dynamic-update-slice",
+        _FAMILY,
+        lambda inst, shapes: c.require(
+            shapes[0] == inst.shape, "dynamic-update-slice shape"
+        ),
+        _dus_ref,
+        kernel=_dus_kernel,
+        dtypes=_DTS,
+    )
+)
 
 # ---- gather ------------------------------------------------------------------------------
 
 
 def _gather_dims(inst):
-    return (inst.attr("offset_dims", ()), inst.attr("collapsed_slice_dims", ()),
-            inst.attr("start_index_map", ()), inst.attr("index_vector_dim"),
-            inst.attr("slice_sizes", ()))
+    return (
+        inst.attr("offset_dims", ()),
+        inst.attr("collapsed_slice_dims", ()),
+        inst.attr("start_index_map", ()),
+        inst.attr("index_vector_dim"),
+        inst.attr("slice_sizes", ()),
+    )
 
 
 def _index_vector(ind_shape, ivd, g, count):
@@ -105,7 +148,9 @@ def _gather_ref(inst, args, env):
     offset_dims, collapsed, sim, ivd, sizes = _gather_dims(inst)
     out = np.empty(inst.shape.dims, x.dtype)
     batch = [d for d in range(out.ndim) if d not in offset_dims]
-    obd, ibd = _batching(inst, "operand_batching_dims", "start_indices_batching_dims", ivd)
+    obd, ibd = _batching(
+        inst, "operand_batching_dims", "start_indices_batching_dims", ivd
+    )
     window = [d for d in range(x.ndim) if d not in collapsed and d not in obd]
     for o in np.ndindex(*out.shape):
         g = [o[d] for d in batch]
@@ -134,7 +179,9 @@ def _gather_kernel(k, inst):
     out = k.out
     offset_dims, collapsed, sim, ivd, sizes = _gather_dims(inst)
     batch = [d for d in range(out.shape.rank) if d not in offset_dims]
-    obd, ibd = _batching(inst, "operand_batching_dims", "start_indices_batching_dims", ivd)
+    obd, ibd = _batching(
+        inst, "operand_batching_dims", "start_indices_batching_dims", ivd
+    )
     window = [d for d in range(src.shape.rank) if d not in collapsed and d not in obd]
 
     def body(o):
@@ -145,10 +192,18 @@ def _gather_kernel(k, inst):
         for j, pos in enumerate(_index_vector(ind.shape.dims, ivd, g, len(sim))):
             d = sim[j]
             pos = [p if isinstance(p, str) else f"(i32.const {p})" for p in pos]
-            full[d] = _clamp(k, _as_i32(ind, linear(pos, ind.shape.dims)), src.shape.dims[d] - sizes[d])
+            full[d] = _clamp(
+                k,
+                _as_i32(ind, linear(pos, ind.shape.dims)),
+                src.shape.dims[d] - sizes[d],
+            )
         for d, od in zip(window, offset_dims):
             full[d] = _add(full[d], o[od])
-        k.emit(store(out, linear(o, out.shape.dims), load(src, linear(full, src.shape.dims))))
+        k.emit(
+            store(
+                out, linear(o, out.shape.dims), load(src, linear(full, src.shape.dims))
+            )
+        )
 
     k.nest(out.shape.dims, body)
 
@@ -157,22 +212,36 @@ def _gather_check(inst, shapes):
     c.require(shapes[0].dtype == inst.shape.dtype, "gather dtype")
 
 
-registry.register(registry.OpDef("gather", _FAMILY, _gather_check, _gather_ref,
-                                 kernel=_gather_kernel, dtypes=("f32", "s32")))
+registry.register(
+    registry.OpDef(
+        "gather",
+        _FAMILY,
+        _gather_check,
+        _gather_ref,
+        kernel=_gather_kernel,
+        dtypes=("f32", "s32"),
+    )
+)
 
 # ---- scatter -----------------------------------------------------------------------------
 
 
 def _scatter_dims(inst):
-    return (inst.attr("update_window_dims", ()), inst.attr("inserted_window_dims", ()),
-            inst.attr("scatter_dims_to_operand_dims", ()), inst.attr("index_vector_dim"))
+    return (
+        inst.attr("update_window_dims", ()),
+        inst.attr("inserted_window_dims", ()),
+        inst.attr("scatter_dims_to_operand_dims", ()),
+        inst.attr("index_vector_dim"),
+    )
 
 
 def _scatter_ref(inst, args, env):
     x, ind, upd = args[0].copy(), args[1], args[2]
     uwd, inserted, sdod, ivd = _scatter_dims(inst)
     scat = [d for d in range(upd.ndim) if d not in uwd]
-    obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
+    obd, ibd = _batching(
+        inst, "input_batching_dims", "scatter_indices_batching_dims", ivd
+    )
     window = [d for d in range(x.ndim) if d not in inserted and d not in obd]
     wsize = [1] * x.ndim
     for d, ud in zip(window, uwd):
@@ -199,7 +268,9 @@ def _scatter_kernel(k, inst):
     out = leaves(k.out)[0]
     uwd, inserted, sdod, ivd = _scatter_dims(inst)
     scat = [d for d in range(upd.shape.rank) if d not in uwd]
-    obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
+    obd, ibd = _batching(
+        inst, "input_batching_dims", "scatter_indices_batching_dims", ivd
+    )
     window = [d for d in range(src.shape.rank) if d not in inserted and d not in obd]
     wsize = [1] * src.shape.rank
     for d, ud in zip(window, uwd):
@@ -224,8 +295,10 @@ def _scatter_kernel(k, inst):
         k.emit(f"(if {ok} (then")
         k.fb.depth += 1
         at = k.set("i32", linear(full, src.shape.dims), "at")
-        r = k.scalar_comp(inst.called[0], [(load(out, at), dt),
-                                           (load(upd, linear(u, upd.shape.dims)), dt)])[0][0]
+        r = k.scalar_comp(
+            inst.called[0],
+            [(load(out, at), dt), (load(upd, linear(u, upd.shape.dims)), dt)],
+        )[0][0]
         k.emit(store(out, at, r))
         k.fb.depth -= 1
         k.emit("))")
@@ -238,5 +311,13 @@ def _scatter_check(inst, shapes):
     c.require(shapes[0] == inst.shape, "scatter result shape")
 
 
-registry.register(registry.OpDef("scatter", _FAMILY, _scatter_check, _scatter_ref,
-                                 kernel=_scatter_kernel, dtypes=("f32", "s32")))
+registry.register(
+    registry.OpDef(
+        "scatter",
+        _FAMILY,
+        _scatter_check,
+        _scatter_ref,
+        kernel=_scatter_kernel,
+        dtypes=("f32", "s32"),
+    )
+)

@@ -42,8 +42,10 @@ def _reduce_ref(inst, args, env):
     dims = inst.attr("dimensions", ())
     kept = [i for i in range(xs[0].ndim) if i not in dims]
     outs = [np.empty([xs[0].shape[i] for i in kept], x.dtype) for x in xs]
-    moved = [np.moveaxis(x, dims, list(range(x.ndim - len(dims), x.ndim))) if dims else x
-             for x in xs]
+    moved = [
+        np.moveaxis(x, dims, list(range(x.ndim - len(dims), x.ndim))) if dims else x
+        for x in xs
+    ]
     for idx in np.ndindex(*outs[0].shape):
         acc = [np.asarray(v) for v in inits]
         for j in np.ndindex(*[xs[0].shape[d] for d in dims]):
@@ -84,8 +86,10 @@ def _simd_reduce(k, inst, src, init, out, op):
         def step(j):
             for q, a in enumerate(accs):
                 addr = f"(i32.shl (i32.add (local.get {base}) {j}) (i32.const 2))"
-                k.emit(f"(local.set {a} (f32x4.{wop} (local.get {a}) "
-                       f"(v128.load offset={src.offset + 16 * q} {addr})))")
+                k.emit(
+                    f"(local.set {a} (f32x4.{wop} (local.get {a}) "
+                    f"(v128.load offset={src.offset + 16 * q} {addr})))"
+                )
 
         j = k.local("i32", "j")
         k.emit(f"(local.set {j} (i32.const 0))")
@@ -95,12 +99,16 @@ def _simd_reduce(k, inst, src, init, out, op):
         k.emit(f"(local.set {j} (i32.add (local.get {j}) (i32.const 16)))")
         k.emit(f"(br_if {j}_top (i32.lt_u (local.get {j}) (i32.const {main})))))")
         k.fb.depth -= 1
-        v = f"(f32x4.{wop} (f32x4.{wop} (local.get {accs[0]}) (local.get {accs[1]})) " \
+        v = (
+            f"(f32x4.{wop} (f32x4.{wop} (local.get {accs[0]}) (local.get {accs[1]})) "
             f"(f32x4.{wop} (local.get {accs[2]}) (local.get {accs[3]})))"
+        )
         va = k.set("v128", v, "vsum")
         lanes = [f"(f32x4.extract_lane {i} {va})" for i in range(4)]
-        k.emit(f"(local.set {s} (f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) "
-               f"(f32.{wop} {lanes[2]} {lanes[3]})))")
+        k.emit(
+            f"(local.set {s} (f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) "
+            f"(f32.{wop} {lanes[2]} {lanes[3]})))"
+        )
         for t in range(main, m):
             x = load(src, f"(i32.add (local.get {base}) (i32.const {t}))")
             k.emit(f"(local.set {s} (f32.{wop} (local.get {s}) {x}))")
@@ -149,16 +157,29 @@ def _reduce_kernel(k, inst):
     k.nest([srcs[0].shape.dims[d] for d in kept], outer, "o")
 
 
-registry.register(registry.OpDef("reduce", _FAMILY, _reduce_check, _reduce_ref,
-                                 kernel=_reduce_kernel, dtypes=_DTS))
+registry.register(
+    registry.OpDef(
+        "reduce",
+        _FAMILY,
+        _reduce_check,
+        _reduce_ref,
+        kernel=_reduce_kernel,
+        dtypes=_DTS,
+    )
+)
 
 # ---- windows -----------------------------------------------------------------------------
 
 
 def parse_window(text: str, rank: int) -> dict:
     """`{size=2x2 stride=2x2 pad=0_1x0_1 lhs_dilate=.. rhs_dilate=..}` -> lists per dim."""
-    w = {"size": [1] * rank, "stride": [1] * rank, "pad": [(0, 0)] * rank,
-         "lhs_dilate": [1] * rank, "rhs_dilate": [1] * rank}
+    w = {
+        "size": [1] * rank,
+        "stride": [1] * rank,
+        "pad": [(0, 0)] * rank,
+        "lhs_dilate": [1] * rank,
+        "rhs_dilate": [1] * rank,
+    }
     for m in re.finditer(r"(\w+)=([\w\-]+)", text or ""):
         key, val = m.group(1), m.group(2)
         if key == "pad":
@@ -204,8 +225,10 @@ def _window_index(k, w, in_dims, oidx, widx):
     """(in-range condition, linear input index) as WAT expressions."""
     conds, pos = [], []
     for d in range(len(in_dims)):
-        e = f"(i32.add (i32.mul {oidx[d]} (i32.const {w['stride'][d]})) " \
+        e = (
+            f"(i32.add (i32.mul {oidx[d]} (i32.const {w['stride'][d]})) "
             f"(i32.mul {widx[d]} (i32.const {w['rhs_dilate'][d]})))"
+        )
         e = f"(i32.sub {e} (i32.const {w['pad'][d][0]}))"
         ld = w["lhs_dilate"][d]
         if ld > 1:
@@ -262,12 +285,25 @@ def _rw_check(inst, shapes):
         win = (w["size"][d] - 1) * w["rhs_dilate"][d] + 1
         want.append(max(0, (padded - win) // w["stride"][d] + 1))
     for o in _outs(inst):
-        c.require(tuple(want) == o.dims, f"reduce-window result dims {o.dims}, expected {want}")
-    c.require(all(s.dims == () for s in shapes[n:]), "reduce-window inits must be scalars")
+        c.require(
+            tuple(want) == o.dims,
+            f"reduce-window result dims {o.dims}, expected {want}",
+        )
+    c.require(
+        all(s.dims == () for s in shapes[n:]), "reduce-window inits must be scalars"
+    )
 
 
-registry.register(registry.OpDef("reduce-window", _FAMILY, _rw_check, _rw_ref, kernel=_rw_kernel,
-                                 dtypes=c.FLOATS + ("s32",)))
+registry.register(
+    registry.OpDef(
+        "reduce-window",
+        _FAMILY,
+        _rw_check,
+        _rw_ref,
+        kernel=_rw_kernel,
+        dtypes=c.FLOATS + ("s32",),
+    )
+)
 
 # ---- select-and-scatter ------------------------------------------------------------------
 
@@ -286,7 +322,9 @@ def _sas_ref(inst, args, env):
             if best is None or not bool(env.call(select, [operand[best], operand[p]])):
                 best = p
         if best is not None:
-            out[best] = env.call(scatter, [np.asarray(out[best]), np.asarray(source[sidx])])
+            out[best] = env.call(
+                scatter, [np.asarray(out[best]), np.asarray(source[sidx])]
+            )
     return out
 
 
@@ -309,10 +347,14 @@ def _sas_kernel(k, inst):
             k.emit(f"(if {cond} (then")
             k.fb.depth += 1
             at = k.set("i32", lin, "at")
-            k.emit(f"(if (i32.lt_s (local.get {best}) (i32.const 0)) (then (local.set {best} {at})) (else")
+            k.emit(
+                f"(if (i32.lt_s (local.get {best}) (i32.const 0)) (then (local.set {best} {at})) (else"
+            )
             k.fb.depth += 1
-            keep = k.scalar_comp(select, [(load(operand, f"(local.get {best})"), dt),
-                                          (load(operand, at), dt)])[0][0]
+            keep = k.scalar_comp(
+                select,
+                [(load(operand, f"(local.get {best})"), dt), (load(operand, at), dt)],
+            )[0][0]
             k.emit(f"(if (i32.eqz {keep}) (then (local.set {best} {at})))))")
             k.fb.depth -= 2
             k.emit("))")
@@ -330,7 +372,15 @@ def _sas_kernel(k, inst):
     k.nest(source.shape.dims, per_source, "s")
 
 
-registry.register(registry.OpDef(
-    "select-and-scatter", _FAMILY,
-    lambda inst, shapes: c.require(shapes[0].dims == inst.shape.dims, "select-and-scatter dims"),
-    _sas_ref, kernel=_sas_kernel, dtypes=("f32",)))
+registry.register(
+    registry.OpDef(
+        "select-and-scatter",
+        _FAMILY,
+        lambda inst, shapes: c.require(
+            shapes[0].dims == inst.shape.dims, "select-and-scatter dims"
+        ),
+        _sas_ref,
+        kernel=_sas_kernel,
+        dtypes=("f32",),
+    )
+)

@@ -15,12 +15,17 @@ _ALL = c.ALL + ("bf16", "f16")
 
 def _reg(name, check, reference, kernel=None, alias=False, dts=_ALL):
     registry.register(
-        registry.OpDef(name, _FAMILY, check, reference, kernel=kernel, alias=alias, dtypes=dts)
+        registry.OpDef(
+            name, _FAMILY, check, reference, kernel=kernel, alias=alias, dtypes=dts
+        )
     )
 
 
 def _same_dtype(inst, shapes):
-    c.require(all(s.dtype == inst.shape.dtype for s in shapes), "operand dtype differs from result")
+    c.require(
+        all(s.dtype == inst.shape.dtype for s in shapes),
+        "operand dtype differs from result",
+    )
 
 
 def _add(a: str, b: int) -> str:
@@ -33,9 +38,13 @@ def _add(a: str, b: int) -> str:
 def _bcast_check(inst, shapes):
     _same_dtype(inst, shapes)
     dims = inst.attr("dimensions", ())
-    c.require(len(dims) == shapes[0].rank, "broadcast dimensions must list every operand dim")
+    c.require(
+        len(dims) == shapes[0].rank, "broadcast dimensions must list every operand dim"
+    )
     for i, d in enumerate(dims):
-        c.require(shapes[0].dims[i] == inst.shape.dims[d], "broadcast dim size mismatch")
+        c.require(
+            shapes[0].dims[i] == inst.shape.dims[d], "broadcast dim size mismatch"
+        )
 
 
 def _bcast_ref(inst, args, env):
@@ -86,8 +95,12 @@ _reg("copy", _reshape_check, lambda i, a, e: a[0].copy(), _copy_kernel)
 def _transpose_check(inst, shapes):
     _same_dtype(inst, shapes)
     perm = inst.attr("dimensions")
-    c.require(sorted(perm) == list(range(shapes[0].rank)), "transpose needs a permutation")
-    c.require(tuple(shapes[0].dims[p] for p in perm) == inst.shape.dims, "transpose dims")
+    c.require(
+        sorted(perm) == list(range(shapes[0].rank)), "transpose needs a permutation"
+    )
+    c.require(
+        tuple(shapes[0].dims[p] for p in perm) == inst.shape.dims, "transpose dims"
+    )
 
 
 def _transpose_kernel(k, inst):
@@ -98,13 +111,23 @@ def _transpose_kernel(k, inst):
         in_idx = [None] * len(perm)
         for i, p in enumerate(perm):
             in_idx[p] = idx[i]
-        k.emit(store(out, linear(idx, out.shape.dims), load(src, linear(in_idx, src.shape.dims))))
+        k.emit(
+            store(
+                out,
+                linear(idx, out.shape.dims),
+                load(src, linear(in_idx, src.shape.dims)),
+            )
+        )
 
     k.nest(out.shape.dims, body)
 
 
-_reg("transpose", _transpose_check, lambda i, a, e: np.transpose(a[0], i.attr("dimensions")).copy(),
-     _transpose_kernel)
+_reg(
+    "transpose",
+    _transpose_check,
+    lambda i, a, e: np.transpose(a[0], i.attr("dimensions")).copy(),
+    _transpose_kernel,
+)
 
 # ---- slice -------------------------------------------------------------------------------
 
@@ -138,7 +161,13 @@ def _slice_kernel(k, inst):
         in_idx = []
         for i, (a, _, s) in zip(idx, sl):
             in_idx.append(_add(i if s == 1 else f"(i32.mul {i} (i32.const {s}))", a))
-        k.emit(store(out, linear(idx, out.shape.dims), load(src, linear(in_idx, src.shape.dims))))
+        k.emit(
+            store(
+                out,
+                linear(idx, out.shape.dims),
+                load(src, linear(in_idx, src.shape.dims)),
+            )
+        )
 
     k.nest(out.shape.dims, body)
 
@@ -151,7 +180,9 @@ _reg("slice", _slice_check, _slice_ref, _slice_kernel)
 def _concat_check(inst, shapes):
     _same_dtype(inst, shapes)
     d = inst.attr("dimensions")[0]
-    c.require(sum(s.dims[d] for s in shapes) == inst.shape.dims[d], "concatenate dim sizes")
+    c.require(
+        sum(s.dims[d] for s in shapes) == inst.shape.dims[d], "concatenate dim sizes"
+    )
 
 
 def _concat_kernel(k, inst):
@@ -163,14 +194,24 @@ def _concat_kernel(k, inst):
         def body(idx, src=src, base=base):
             o = list(idx)
             o[d] = _add(o[d], base)
-            k.emit(store(out, linear(o, out.shape.dims), load(src, linear(idx, src.shape.dims))))
+            k.emit(
+                store(
+                    out,
+                    linear(o, out.shape.dims),
+                    load(src, linear(idx, src.shape.dims)),
+                )
+            )
 
         k.nest(src.shape.dims, body)
         base += src.shape.dims[d]
 
 
-_reg("concatenate", _concat_check,
-     lambda i, a, e: np.concatenate(a, axis=i.attr("dimensions")[0]), _concat_kernel)
+_reg(
+    "concatenate",
+    _concat_check,
+    lambda i, a, e: np.concatenate(a, axis=i.attr("dimensions")[0]),
+    _concat_kernel,
+)
 
 # ---- pad ---------------------------------------------------------------------------------
 
@@ -189,13 +230,24 @@ def _pad_ref(inst, args, env):
     cfg = parse_padding(inst.attr("padding")) if x.ndim else []
     out = np.full(inst.shape.dims, v, dtype=x.dtype)
     # Place with interior padding into a big array, then crop negative edges.
-    big_dims = [max(0, n + (n - 1) * it) + max(lo, 0) + max(hi, 0) if n else max(lo, 0) + max(hi, 0)
-                for n, (lo, hi, it) in zip(x.shape, cfg)]
+    big_dims = [
+        max(0, n + (n - 1) * it) + max(lo, 0) + max(hi, 0)
+        if n
+        else max(lo, 0) + max(hi, 0)
+        for n, (lo, hi, it) in zip(x.shape, cfg)
+    ]
     big = np.full(big_dims, v, dtype=x.dtype)
-    idx = tuple(slice(max(lo, 0), max(lo, 0) + (n - 1) * (it + 1) + 1 if n else max(lo, 0), it + 1)
-                for n, (lo, hi, it) in zip(x.shape, cfg))
+    idx = tuple(
+        slice(
+            max(lo, 0), max(lo, 0) + (n - 1) * (it + 1) + 1 if n else max(lo, 0), it + 1
+        )
+        for n, (lo, hi, it) in zip(x.shape, cfg)
+    )
     big[idx] = x
-    crop = tuple(slice(max(-lo, 0), max(-lo, 0) + o) for (lo, hi, it), o in zip(cfg, inst.shape.dims))
+    crop = tuple(
+        slice(max(-lo, 0), max(-lo, 0) + o)
+        for (lo, hi, it), o in zip(cfg, inst.shape.dims)
+    )
     out[...] = big[crop]
     return out
 
@@ -203,7 +255,9 @@ def _pad_ref(inst, args, env):
 def _pad_check(inst, shapes):
     _same_dtype(inst, shapes)
     cfg = parse_padding(inst.attr("padding")) if shapes[0].rank else []
-    want = tuple(lo + hi + n + max(n - 1, 0) * it for n, (lo, hi, it) in zip(shapes[0].dims, cfg))
+    want = tuple(
+        lo + hi + n + max(n - 1, 0) * it for n, (lo, hi, it) in zip(shapes[0].dims, cfg)
+    )
     c.require(want == inst.shape.dims, f"pad result dims {want} != {inst.shape.dims}")
 
 
@@ -219,7 +273,9 @@ def _pad_kernel(k, inst):
             e = _add(i if it == 0 else f"(i32.mul {i} (i32.const {it + 1}))", lo)
             o.append(e)
             conds.append(f"(i32.lt_u {e} (i32.const {n}))")
-        st = store(out, linear(o, out.shape.dims), load(src, linear(idx, src.shape.dims)))
+        st = store(
+            out, linear(o, out.shape.dims), load(src, linear(idx, src.shape.dims))
+        )
         cond = conds[0] if conds else "(i32.const 1)"
         for cc in conds[1:]:
             cond = f"(i32.and {cond} {cc})"
@@ -242,13 +298,23 @@ def _reverse_kernel(k, inst):
             f"(i32.sub (i32.const {n - 1}) {i})" if d in rev else i
             for d, (i, n) in enumerate(zip(idx, out.shape.dims))
         ]
-        k.emit(store(out, linear(idx, out.shape.dims), load(src, linear(in_idx, src.shape.dims))))
+        k.emit(
+            store(
+                out,
+                linear(idx, out.shape.dims),
+                load(src, linear(in_idx, src.shape.dims)),
+            )
+        )
 
     k.nest(out.shape.dims, body)
 
 
-_reg("reverse", lambda i, s: c.check_same(i, s),
-     lambda i, a, e: np.flip(a[0], i.attr("dimensions", ())).copy(), _reverse_kernel)
+_reg(
+    "reverse",
+    lambda i, s: c.check_same(i, s),
+    lambda i, a, e: np.flip(a[0], i.attr("dimensions", ())).copy(),
+    _reverse_kernel,
+)
 
 # ---- iota --------------------------------------------------------------------------------
 
@@ -265,11 +331,24 @@ def _iota_kernel(k, inst):
     out = k.out
     d = inst.attr("iota_dimension")
     t = c.wt(out.shape.dtype)
-    conv = {"i32": "{}", "i64": "(i64.extend_i32_u {})", "f32": "(f32.convert_i32_u {})",
-            "f64": "(f64.convert_i32_u {})"}[t]
-    k.nest(out.shape.dims, lambda idx: k.emit(store(out, linear(idx, out.shape.dims),
-                                                    conv.format(idx[d]))))
+    conv = {
+        "i32": "{}",
+        "i64": "(i64.extend_i32_u {})",
+        "f32": "(f32.convert_i32_u {})",
+        "f64": "(f64.convert_i32_u {})",
+    }[t]
+    k.nest(
+        out.shape.dims,
+        lambda idx: k.emit(
+            store(out, linear(idx, out.shape.dims), conv.format(idx[d]))
+        ),
+    )
 
 
-_reg("iota", lambda i, s: c.require(i.attr("iota_dimension") < i.shape.rank, "iota dimension"),
-     _iota_ref, _iota_kernel, dts=("f32", "s32", "u8"))
+_reg(
+    "iota",
+    lambda i, s: c.require(i.attr("iota_dimension") < i.shape.rank, "iota dimension"),
+    _iota_ref,
+    _iota_kernel,
+    dts=("f32", "s32", "u8"),
+)

@@ -30,8 +30,14 @@ def _ref(inst, args, env):
     for idx in np.ndindex(*outs[0].shape[:-1]):
         rows = [o[idx] for o in outs]
         n = rows[0].shape[0]
-        order = sorted(range(n), key=functools.cmp_to_key(
-            lambda i, j: -1 if less(rows, i, j) else (1 if less(rows, j, i) else 0)))
+        order = sorted(
+            range(n),
+            key=functools.cmp_to_key(
+                lambda i, j, rows=rows: (
+                    -1 if less(rows, i, j) else (1 if less(rows, j, i) else 0)
+                )
+            ),
+        )
         for o, r in zip(outs, rows):
             o[idx] = r[order]
     res = [np.moveaxis(o, -1, dim) for o in outs]
@@ -63,9 +69,14 @@ def _kernel(k, inst):
             k.emit(f"(block {j}_end (loop {j}_top")
             k.fb.depth += 1
             k.emit(f"(br_if {j}_end (i32.eqz (local.get {j})))")
-            k.emit(f"(local.set {cur} (i32.add (local.get {base}) "
-                   f"(i32.mul (local.get {j}) (i32.const {step}))))")
-            a, b = f"(local.get {cur})", f"(i32.sub (local.get {cur}) (i32.const {step}))"
+            k.emit(
+                f"(local.set {cur} (i32.add (local.get {base}) "
+                f"(i32.mul (local.get {j}) (i32.const {step}))))"
+            )
+            a, b = (
+                f"(local.get {cur})",
+                f"(i32.sub (local.get {cur}) (i32.const {step}))",
+            )
             args = []
             for o in outs:
                 args += [(load(o, a), o.shape.dtype), (load(o, b), o.shape.dtype)]
@@ -85,8 +96,18 @@ def _kernel(k, inst):
 
 
 def _check(inst, shapes):
-    c.require(all(s.dims == shapes[0].dims for s in shapes), "sort operands differ in dims")
+    c.require(
+        all(s.dims == shapes[0].dims for s in shapes), "sort operands differ in dims"
+    )
 
 
-registry.register(registry.OpDef("sort", _FAMILY, _check, _ref, kernel=_kernel,
-                                 dtypes=("f32", "f64", "s32", "u32")))
+registry.register(
+    registry.OpDef(
+        "sort",
+        _FAMILY,
+        _check,
+        _ref,
+        kernel=_kernel,
+        dtypes=("f32", "f64", "s32", "u32"),
+    )
+)

@@ -62,7 +62,9 @@ def _groups(comp: ir.Computation) -> dict[str, int]:
         for g in sorted(cands):
             merged = members[g] | {inst.name}
             early = any(
-                u not in merged and pos[u] < pos[inst.name] for m in members[g] for u in users[m]
+                u not in merged and pos[u] < pos[inst.name]
+                for m in members[g]
+                for u in users[m]
             )
             if not early:
                 ok.append(g)
@@ -79,7 +81,9 @@ def _groups(comp: ir.Computation) -> dict[str, int]:
     return group
 
 
-def fuse(comp: ir.Computation, counter: list) -> tuple[ir.Computation, list[ir.Computation]]:
+def fuse(
+    comp: ir.Computation, counter: list
+) -> tuple[ir.Computation, list[ir.Computation]]:
     """Returns the computation with fusions, plus the new fused computations."""
     by = comp.by_name()
     group = _groups(comp)
@@ -95,7 +99,11 @@ def fuse(comp: ir.Computation, counter: list) -> tuple[ir.Computation, list[ir.C
     for inst in comp.instructions:
         g = group.get(inst.name)
         if g is None:
-            out.append(dataclasses.replace(inst, operands=tuple(rename.get(o, o) for o in inst.operands)))
+            out.append(
+                dataclasses.replace(
+                    inst, operands=tuple(rename.get(o, o) for o in inst.operands)
+                )
+            )
             continue
         if last[g] != inst.name:
             continue
@@ -103,7 +111,9 @@ def fuse(comp: ir.Computation, counter: list) -> tuple[ir.Computation, list[ir.C
         fused, callee = _build(mem, by, users, comp.root, counter, rename)
         out.extend(fused)
         new_comps.append(callee)
-    return ir.Computation(comp.name, tuple(out), rename.get(comp.root, comp.root)), new_comps
+    return ir.Computation(
+        comp.name, tuple(out), rename.get(comp.root, comp.root)
+    ), new_comps
 
 
 def _build(mem, by, users, root, counter, rename):
@@ -126,11 +136,19 @@ def _build(mem, by, users, root, counter, rename):
                 if o not in pname:
                     pname[o] = f"param.{len(params)}"
                     params.append(o)
-                    body.append(ir.Instruction(pname[o], "parameter", by[o].shape,
-                                               attrs=(("number", len(params) - 1),)))
+                    body.append(
+                        ir.Instruction(
+                            pname[o],
+                            "parameter",
+                            by[o].shape,
+                            attrs=(("number", len(params) - 1),),
+                        )
+                    )
                 ops.append(pname[o])
         body.append(dataclasses.replace(m, operands=tuple(ops)))
-    outs = [m for m in mem if m.name == root or any(u not in names for u in users[m.name])]
+    outs = [
+        m for m in mem if m.name == root or any(u not in names for u in users[m.name])
+    ]
     counter[0] += 1
     cname = f"fused.{counter[0]}"
     lastm = mem[-1]
@@ -139,18 +157,33 @@ def _build(mem, by, users, root, counter, rename):
         comp = ir.Computation(cname, tuple(body), outs[0].name)
     else:
         shape = ir.tuple_shape(o.shape for o in outs)
-        troot = ir.Instruction(f"{cname}.root", "tuple", shape, tuple(o.name for o in outs))
+        troot = ir.Instruction(
+            f"{cname}.root", "tuple", shape, tuple(o.name for o in outs)
+        )
         comp = ir.Computation(cname, tuple(body) + (troot,), troot.name)
     fname = f"fusion.{counter[0]}"
-    fusion = ir.Instruction(fname, "fusion", shape, tuple(rename.get(p, p) for p in params),
-                            attrs=(("calls", (cname,)),), called=(cname,), line=lastm.line)
+    fusion = ir.Instruction(
+        fname,
+        "fusion",
+        shape,
+        tuple(rename.get(p, p) for p in params),
+        attrs=(("calls", (cname,)),),
+        called=(cname,),
+        line=lastm.line,
+    )
     insts = [fusion]
     if len(outs) == 1:
         rename[outs[0].name] = fname
     else:
         for k, o in enumerate(outs):
-            g = ir.Instruction(f"{o.name}.out", "get-tuple-element", o.shape, (fname,),
-                               attrs=(("index", k),), line=o.line)
+            g = ir.Instruction(
+                f"{o.name}.out",
+                "get-tuple-element",
+                o.shape,
+                (fname,),
+                attrs=(("index", k),),
+                line=o.line,
+            )
             insts.append(g)
             rename[o.name] = g.name
     return insts, comp

@@ -125,7 +125,9 @@ class _Planner:
         cond, body = inst.attr("condition")[0], inst.attr("body")[0]
         state = self.fresh(inst.shape)
         self.walk(f"{scope}/{inst.name}:cond", self.module.computation(cond), [state])
-        root = self.walk(f"{scope}/{inst.name}:body", self.module.computation(body), [state])
+        root = self.walk(
+            f"{scope}/{inst.name}:body", self.module.computation(body), [state]
+        )
         self.t += 1
         self.touch(root)
         st, rt = _pleaves(state), _pleaves(root)

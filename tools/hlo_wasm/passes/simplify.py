@@ -43,4 +43,6 @@ def simplify(comp: ir.Computation) -> ir.Computation:
 
 def run(module: ir.Module) -> ir.Module:
     """Simplifies every computation."""
-    return ir.Module(module.name, tuple(simplify(c) for c in module.computations), module.entry)
+    return ir.Module(
+        module.name, tuple(simplify(c) for c in module.computations), module.entry
+    )
