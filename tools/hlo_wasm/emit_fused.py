@@ -15,6 +15,7 @@ from tools.hlo_wasm.ops import common as c
 from tools.hlo_wasm.passes.memory import leaves
 
 _PASS = ("broadcast", "reshape", "bitcast", "copy")  # value-preserving inside a fusion
+_BOOL_SIMD = {"and": "v128.and", "or": "v128.or"}
 
 
 def _invariant(comp: ir.Computation) -> set[str]:
@@ -36,6 +37,9 @@ def _invariant(comp: ir.Computation) -> set[str]:
 
 
 def _simd_ok(comp: ir.Computation) -> bool:
+    """True when every value is f32 (pred only as lane masks) and every op has an f32x4 form
+    for its actual operand dtypes."""
+    byname = comp.by_name()
     for inst in comp.instructions:
         if inst.opcode == "tuple":
             continue
@@ -50,14 +54,16 @@ def _simd_ok(comp: ir.Computation) -> bool:
             return False
         if d not in ("f32", "pred"):
             return False
-        if inst.opcode in ("parameter", "constant") + _PASS:
+        if inst.opcode in ("parameter", "constant") + _PASS + tuple(_BOOL_SIMD) + (
+            "not",
+        ):
             continue
         op = registry.lookup(inst)
-        if op.simd is None:
+        dts = [byname[o].shape.dtype for o in inst.operands]
+        if op.simd is None or op.simd(inst, dts, ["x"] * len(dts)) is None:
             return False
     root = comp.root_instruction
     outs = root.operands if root.opcode == "tuple" else (root.name,)
-    byname = comp.by_name()
     return all(byname[o].shape.dtype == "f32" for o in outs)
 
 
@@ -70,9 +76,6 @@ def _scalar_expr(inst, vals):
     op = registry.lookup(inst)
     dts = [d for d in (vals[o + ":dtype"] for o in inst.operands)]
     return op.scalar(inst, dts, [vals[o] for o in inst.operands])
-
-
-_BOOL_SIMD = {"and": "v128.and", "or": "v128.or"}
 
 
 def _simd_expr(inst, vals):
@@ -89,7 +92,8 @@ def _simd_expr(inst, vals):
     if inst.opcode == "not":
         return f"(v128.not {vals[inst.operands[0]]})"
     op = registry.lookup(inst)
-    return op.simd(inst, ["f32"] * len(inst.operands), [vals[o] for o in inst.operands])
+    dts = [vals[o + ":dtype"] for o in inst.operands]
+    return op.simd(inst, dts, [vals[o] for o in inst.operands])
 
 
 def _outputs(comp, out_value):

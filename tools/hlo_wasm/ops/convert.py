@@ -87,7 +87,13 @@ def _convert_scalar(inst, dts, a):
 
 
 def _convert_simd(inst, dts, a):
-    return a[0] if dts[0] == inst.shape.dtype == "f32" else None
+    if inst.shape.dtype != "f32":
+        return None
+    if dts[0] == "f32":
+        return a[0]
+    if dts[0] == "pred":  # an all-ones lane mask -> 1.0f
+        return f"(v128.and {a[0]} (v128.const f32x4 1 1 1 1))"
+    return None
 
 
 registry.register(

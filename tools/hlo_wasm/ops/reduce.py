@@ -80,8 +80,11 @@ def _simd_reduce(k, inst, src, init, out, op):
 
     def row(o):
         k.emit(f"(local.set {base} (i32.mul {o} (i32.const {m})))")
+        # max/min are idempotent, so every lane may start at init; a sum starts at 0 and adds
+        # init once at the end.
+        start = "(f32.const 0)" if op == "add" else init_v
         for a in accs:
-            k.emit(f"(local.set {a} (f32x4.splat {init_v}))")
+            k.emit(f"(local.set {a} (f32x4.splat {start}))")
 
         def step(j):
             for q, a in enumerate(accs):
@@ -109,6 +112,8 @@ def _simd_reduce(k, inst, src, init, out, op):
             f"(local.set {s} (f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) "
             f"(f32.{wop} {lanes[2]} {lanes[3]})))"
         )
+        if op == "add":
+            k.emit(f"(local.set {s} (f32.add (local.get {s}) {init_v}))")
         for t in range(main, m):
             x = load(src, f"(i32.add (local.get {base}) (i32.const {t}))")
             k.emit(f"(local.set {s} (f32.{wop} (local.get {s}) {x}))")
