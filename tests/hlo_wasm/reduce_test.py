@@ -82,6 +82,12 @@ class ReduceTest(parameterized.TestCase):
             self, fn, x, tol=harness.LOOSE.get(dt), expect_ops=["reduce-window"]
         )
 
+    def test_cumulative_scans(self):
+        x = self.rng.standard_normal((3, 300)).astype(np.float32)
+        fn = lambda v: (jnp.cumsum(v, 1), lax.cummax(v, 1), lax.cumsum(v, 0, reverse=True),  # noqa: E731
+                        lax.cumprod(v[:, :5], 1))
+        harness.check(self, fn, x, tol=(1e-4, 1e-4), expect_ops=["reduce-window"])
+
     def test_maxpool_grad(self):
         x = self.rng.standard_normal((1, 4, 6, 2)).astype(np.float32)
 

@@ -248,12 +248,70 @@ def _window_index(k, w, in_dims, oidx, widx):
     return cond, linear(pos, in_dims)
 
 
+def _scan_dim(w, in_dims):
+    """The dim of a cumulative window (JAX's cumsum/cummax lowering), else None.
+
+    Such a window covers a whole dim of size n with padding (n-1, 0) (or (0, n-1) when
+    reversed), stride 1 and no dilation, and is 1 wide in every other dim.
+    """
+    cands = [d for d, s in enumerate(w["size"]) if s > 1]
+    if len(cands) != 1:
+        return None
+    d = cands[0]
+    n = in_dims[d]
+    plain = all(v == 1 for v in w["stride"] + w["lhs_dilate"] + w["rhs_dilate"])
+    others = all(w["pad"][e] == (0, 0) for e in range(len(in_dims)) if e != d)
+    if plain and others and w["size"][d] == n and w["pad"][d] in ((n - 1, 0), (0, n - 1)):
+        return d
+    return None
+
+
+def _scan_kernel(k, inst, d, reverse):
+    """Cumulative reduction in one pass: acc = f(acc, x[i]) along dim `d` (O(n), not O(n^2)).
+
+    Valid because the reducer is associative (as HLO requires); rounding may differ from a
+    windowed evaluation order like any reassociated sum.
+    """
+    n_ops = len(k.ins) // 2
+    srcs, inits = k.ins[:n_ops], k.ins[n_ops:]
+    outs = leaves(k.out)
+    dims = srcs[0].shape.dims
+    accs = [k.local(c.wt(s.shape.dtype), "acc") for s in srcs]
+    other = [e for e in range(len(dims)) if e != d]
+
+    def per_row(idx):
+        for a, i in zip(accs, inits):
+            k.emit(f"(local.set {a} {load(i, '(i32.const 0)')})")
+
+        def step(i):
+            pos = f"(i32.sub (i32.const {dims[d] - 1}) {i})" if reverse else i
+            full = [None] * len(dims)
+            for e, v in zip(other, idx):
+                full[e] = v
+            full[d] = pos
+            at = k.set("i32", linear(full, dims), "at")
+            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs)]
+            args += [(load(s, at), s.shape.dtype) for s in srcs]
+            for a, (e, _) in zip(accs, k.scalar_comp(inst.called[0], args)):
+                k.emit(f"(local.set {a} {e})")
+            for a, o in zip(accs, outs):
+                k.emit(store(o, at, f"(local.get {a})"))
+
+        k.loop(dims[d], step, "n")
+
+    k.nest([dims[e] for e in other], per_row, "r")
+
+
 def _rw_kernel(k, inst):
     n = len(k.ins) // 2
     srcs, inits = k.ins[:n], k.ins[n:]
     outs = leaves(k.out)
     in_dims = srcs[0].shape.dims
     w = parse_window(inst.attr("window"), len(in_dims))
+    d = _scan_dim(w, in_dims)
+    if d is not None and in_dims[d] > 1:
+        _scan_kernel(k, inst, d, reverse=w["pad"][d][0] == 0)
+        return
     accs = [k.local(c.wt(s.shape.dtype), "acc") for s in srcs]
 
     def outer(oidx):
