@@ -2,6 +2,8 @@
 
 * `copy`, `convert` to the same type, and `reshape`/`bitcast` to the same dims become aliases
   of their operand (buffers are immutable, so a copy is never needed for correctness).
+* Common subexpressions (same opcode, shape, operands, semantic attributes, constant bytes)
+  are computed once (JAX repeats e.g. `2*a` in the quadratic formula's two roots).
 * Instructions that the root does not (transitively) use are dropped; parameters stay so
   that the signature does not change.
 """
@@ -19,17 +21,36 @@ def _is_noop(inst: ir.Instruction, shapes: dict) -> bool:
     return False
 
 
+_NOT_SEMANTIC = ("metadata", "frontend_attributes", "backend_config", "sharding", "statistics")
+
+
+def _cse_key(inst: ir.Instruction):
+    if inst.opcode == "parameter":
+        return None
+    attrs = tuple((k, v) for k, v in inst.attrs if k not in _NOT_SEMANTIC)
+    lit = None if inst.literal is None else (inst.literal.dtype.str, inst.literal.tobytes())
+    return (inst.opcode, inst.shape, inst.operands, attrs, inst.called, lit)
+
+
 def simplify(comp: ir.Computation) -> ir.Computation:
     """Returns `comp` with no-ops forwarded and dead instructions removed."""
     shapes = {i.name: i.shape for i in comp.instructions}
     fwd: dict[str, str] = {}
+    seen: dict = {}
     insts = []
     for inst in comp.instructions:
         ops = tuple(fwd.get(o, o) for o in inst.operands)
         if _is_noop(inst, shapes) and inst.name != comp.root:
             fwd[inst.name] = ops[0]
             continue
-        insts.append(dataclasses.replace(inst, operands=ops))
+        inst = dataclasses.replace(inst, operands=ops)
+        key = _cse_key(inst)
+        if key is not None and key in seen and inst.name != comp.root:
+            fwd[inst.name] = seen[key]
+            continue
+        if key is not None:
+            seen.setdefault(key, inst.name)
+        insts.append(inst)
     by = {i.name: i for i in insts}
     live, stack = set(), [comp.root]
     while stack:
