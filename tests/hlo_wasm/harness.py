@@ -23,10 +23,10 @@ def hlo_of(fn, *args) -> str:
 
 
 def flat(v):
-    """Flattens JAX outputs (tuples/lists) into a list of NumPy arrays."""
-    if isinstance(v, (tuple, list)):
-        return [x for e in v for x in flat(e)]
-    return [np.asarray(v)]
+    """Flattens JAX outputs (any pytree) into a list of NumPy arrays."""
+    import jax
+
+    return [np.asarray(x) for x in jax.tree_util.tree_leaves(v)]
 
 
 def assert_close(got, want, tol=None, what=""):

@@ -261,7 +261,12 @@ def _scan_dim(w, in_dims):
     n = in_dims[d]
     plain = all(v == 1 for v in w["stride"] + w["lhs_dilate"] + w["rhs_dilate"])
     others = all(w["pad"][e] == (0, 0) for e in range(len(in_dims)) if e != d)
-    if plain and others and w["size"][d] == n and w["pad"][d] in ((n - 1, 0), (0, n - 1)):
+    if (
+        plain
+        and others
+        and w["size"][d] == n
+        and w["pad"][d] in ((n - 1, 0), (0, n - 1))
+    ):
         return d
     return None
 

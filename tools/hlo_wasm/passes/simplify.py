@@ -21,14 +21,24 @@ def _is_noop(inst: ir.Instruction, shapes: dict) -> bool:
     return False
 
 
-_NOT_SEMANTIC = ("metadata", "frontend_attributes", "backend_config", "sharding", "statistics")
+_NOT_SEMANTIC = (
+    "metadata",
+    "frontend_attributes",
+    "backend_config",
+    "sharding",
+    "statistics",
+)
 
 
 def _cse_key(inst: ir.Instruction):
     if inst.opcode == "parameter":
         return None
     attrs = tuple((k, v) for k, v in inst.attrs if k not in _NOT_SEMANTIC)
-    lit = None if inst.literal is None else (inst.literal.dtype.str, inst.literal.tobytes())
+    lit = (
+        None
+        if inst.literal is None
+        else (inst.literal.dtype.str, inst.literal.tobytes())
+    )
     return (inst.opcode, inst.shape, inst.operands, attrs, inst.called, lit)
 
 
