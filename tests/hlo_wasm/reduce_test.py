@@ -43,7 +43,7 @@ class ReduceTest(parameterized.TestCase):
         # HLO leaves a non-identity init implementation-defined (XLA:CPU applies it once per
         # vector accumulator), so compare with the spec: init applied once.
         x = self.rng.standard_normal((2, 40)).astype(np.float32)
-        fn = lambda v: lax.reduce(v, np.float32(2.5), lax.add, (1,))  # noqa: E731
+        fn = lambda v: lax.reduce(v, np.float32(2.5), lax.add, (1,))
         outs, _, _ = harness.run_wasm(fn, x)
         harness.assert_close(outs[0], x.sum(1) + np.float32(2.5), (1e-5, 1e-5))
 
@@ -88,7 +88,7 @@ class ReduceTest(parameterized.TestCase):
             lambda v: (
                 jnp.cumsum(v, 1),
                 lax.cummax(v, 1),
-                lax.cumsum(v, 0, reverse=True),  # noqa: E731
+                lax.cumsum(v, 0, reverse=True),
                 lax.cumprod(v[:, :5], 1),
             )
         )
