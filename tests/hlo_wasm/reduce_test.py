@@ -84,13 +84,11 @@ class ReduceTest(parameterized.TestCase):
 
     def test_cumulative_scans(self):
         x = self.rng.standard_normal((3, 300)).astype(np.float32)
-        fn = (
-            lambda v: (
-                jnp.cumsum(v, 1),
-                lax.cummax(v, 1),
-                lax.cumsum(v, 0, reverse=True),
-                lax.cumprod(v[:, :5], 1),
-            )
+        fn = lambda v: (
+            jnp.cumsum(v, 1),
+            lax.cummax(v, 1),
+            lax.cumsum(v, 0, reverse=True),
+            lax.cumprod(v[:, :5], 1),
         )
         harness.check(self, fn, x, tol=(1e-4, 1e-4), expect_ops=["reduce-window"])
 

@@ -96,6 +96,14 @@ def lower(text: str) -> ir.Module:
     return simplify.run(fuse.run(module))
 
 
+def _engine_config():
+    import wasmtime
+
+    cfg = wasmtime.Config()
+    cfg.wasm_simd = True
+    return cfg
+
+
 def compile_hlo(text: str, name: str, signature: dict | None = None) -> Artefacts:
     """Compiles HLO text into all artefacts; raises `ir.CompileError` on unsupported input."""
     import wasmtime
@@ -110,6 +118,8 @@ def compile_hlo(text: str, name: str, signature: dict | None = None) -> Artefact
     wat = emit_wat.emit(module, plan, name, banner)
     try:
         wasm = bytes(wasmtime.wat2wasm(wat))
+        # wat2wasm only parses; validation type-checks the module (WebAssembly spec §3).
+        wasmtime.Module.validate(wasmtime.Engine(_engine_config()), wasm)
     except Exception as e:  # a bug in the compiler, never a silently wrong module
         raise ir.CompileError(
             f"internal error: generated WAT does not validate: {e}"

@@ -1,16 +1,20 @@
-"""Lowers a fused elementwise group (a `fusion` made by `passes/fuse.py`) to one loop.
+"""Lowers a fused elementwise group (a `fusion` made by `passes/fuse.py`) to one loop nest.
 
-The loop walks the flat index of the (common) output shape. Loop-invariant values (scalar
-parameters, constants, broadcasts of scalars and anything computed only from them) are computed
-once before the loop. Each varying value is computed once per element into a local, and every
-output of the group is stored in the same iteration, so a multi-output group (the quadratic
-formula's two roots) reads its inputs once. When every value is f32 (pred only as compare
-masks) and every op has an f32x4 form, the main loop processes 4 lanes per step (unrolled
-twice) and a scalar loop finishes the tail.
+Every value of the group has a level: 0 = loop invariant (constants, scalar parameters,
+broadcasts of scalars), 1 = invariant along the innermost output dim (a broadcast that does
+not map onto it, e.g. softmax's row max), 2 = varying with every element. Level-0 values are
+computed once before the loops, level-1 values once per row, level-2 values once per element;
+every output of the group is stored in the same iteration, so a multi-output group (the
+quadratic formula's two roots) reads its inputs once.
+
+Without array broadcasts the loop walks the flat index of the output; otherwise it nests
+over the outer dims and walks the innermost dim. When every value is f32 (pred only as compare
+masks) and every op has an f32x4 form, the innermost loop processes 4 lanes per step and a
+scalar loop finishes the tail.
 """
 
 from tools.hlo_wasm import ir, registry
-from tools.hlo_wasm.kernel import Kernel, load, store
+from tools.hlo_wasm.kernel import Kernel, linear, load, store
 from tools.hlo_wasm.ops import common as c
 from tools.hlo_wasm.passes.memory import leaves
 
@@ -18,22 +22,33 @@ _PASS = ("broadcast", "reshape", "bitcast", "copy")  # value-preserving inside a
 _BOOL_SIMD = {"and": "v128.and", "or": "v128.or"}
 
 
-def _invariant(comp: ir.Computation) -> set[str]:
-    """Names of fused values that do not depend on the loop index."""
-    inv = set()
+def _is_array_bcast(inst, byname) -> bool:
+    """A broadcast whose operand is a non-scalar fusion parameter of a different size."""
+    if inst.opcode != "broadcast":
+        return False
+    src = byname[inst.operands[0]]
+    return (
+        src.opcode == "parameter"
+        and src.shape.dims != ()
+        and src.shape.dims != inst.shape.dims
+    )
+
+
+def _levels(comp: ir.Computation, rank: int) -> dict[str, int]:
+    byname = comp.by_name()
+    lv: dict[str, int] = {}
     for inst in comp.instructions:
-        if (
-            inst.opcode == "constant"
-            or (
-                inst.opcode == "parameter"
-                and inst.shape.size == 1
-                and inst.shape.dims == ()
-            )
-            or inst.opcode not in ("parameter", "tuple")
-            and all(o in inv for o in inst.operands)
-        ):
-            inv.add(inst.name)
-    return inv
+        if inst.opcode == "tuple":
+            continue
+        if inst.opcode == "constant":
+            lv[inst.name] = 0
+        elif inst.opcode == "parameter":
+            lv[inst.name] = 0 if inst.shape.dims == () else 2
+        elif _is_array_bcast(inst, byname):
+            lv[inst.name] = 2 if rank - 1 in inst.attr("dimensions", ()) else 1
+        else:
+            lv[inst.name] = max((lv[o] for o in inst.operands), default=0)
+    return lv
 
 
 def _simd_ok(comp: ir.Computation) -> bool:
@@ -54,9 +69,7 @@ def _simd_ok(comp: ir.Computation) -> bool:
             return False
         if d not in ("f32", "pred"):
             return False
-        if inst.opcode in ("parameter", "constant") + _PASS + tuple(_BOOL_SIMD) + (
-            "not",
-        ):
+        if inst.opcode in ("parameter", "constant", *_PASS, *_BOOL_SIMD, "not"):
             continue
         op = registry.lookup(inst)
         dts = [byname[o].shape.dtype for o in inst.operands]
@@ -74,7 +87,7 @@ def _scalar_expr(inst, vals):
     if inst.opcode in _PASS:
         return vals[inst.operands[0]]
     op = registry.lookup(inst)
-    dts = [d for d in (vals[o + ":dtype"] for o in inst.operands)]
+    dts = [vals[o + ":dtype"] for o in inst.operands]
     return op.scalar(inst, dts, [vals[o] for o in inst.operands])
 
 
@@ -96,97 +109,143 @@ def _simd_expr(inst, vals):
     return op.simd(inst, dts, [vals[o] for o in inst.operands])
 
 
-def _outputs(comp, out_value):
-    root = comp.root_instruction
-    names = root.operands if root.opcode == "tuple" else (root.name,)
-    return list(zip(names, leaves(out_value)))
+def _splat(k: Kernel, value: str, dtype: str) -> str:
+    if dtype == "pred":
+        return k.set("v128", f"(i32x4.splat (i32.sub (i32.const 0) {value}))", "vs")
+    return k.set("v128", f"(f32x4.splat {value})", "vs")
 
 
-def _body(k: Kernel, comp, inv, vals, index, params, outs, simd: bool):
-    """Emits one iteration (scalar, or 4 lanes when `simd`) at flat element `index`."""
-    for inst in comp.instructions:
-        if inst.name in inv or inst.opcode == "tuple":
-            continue
-        if inst.opcode == "parameter":
-            leaf = params[inst.attr("number")]
-            if simd:
-                e = f"(v128.load offset={leaf.offset} (i32.shl {index} (i32.const 2)))"
+class _Loop:
+    """State of one fused loop nest: the group, its buffers and the per-level values."""
+
+    def __init__(self, k: Kernel):
+        self.k = k
+        self.comp = k.module.computation(k.inst.called[0])
+        self.byname = self.comp.by_name()
+        self.params = k.ins
+        root = self.comp.root_instruction
+        names = root.operands if root.opcode == "tuple" else (root.name,)
+        self.outs = list(zip(names, leaves(k.out)))
+        self.dims = list(self.outs[0][1].shape.dims)
+        self.lv = _levels(self.comp, len(self.dims))
+        self.nested = any(
+            _is_array_bcast(i, self.byname) for i in self.comp.instructions
+        )
+        self.simd = _simd_ok(self.comp)
+
+    def compute(self, level: int, vals: dict, simd: bool, src: dict, j: str) -> None:
+        """Emits the values of `level`; level-2 loads read `src[name]` (leaf, base) at +j."""
+        k = self.k
+        for inst in self.comp.instructions:
+            if inst.opcode == "tuple" or self.lv[inst.name] != level:
+                continue
+            if inst.name in src:
+                leaf, base = src[inst.name]
+                at = f"(i32.add {base} {j})" if base != "(i32.const 0)" else j
+                if simd:
+                    e = f"(v128.load offset={leaf.offset} (i32.shl {at} (i32.const 2)))"
+                else:
+                    e = load(leaf, at)
+            elif inst.opcode == "parameter":  # level 0 scalar parameter
+                e = load(self.params[inst.attr("number")], "(i32.const 0)")
+            elif level == 1 and _is_array_bcast(inst, self.byname):
+                e = vals[inst.name + ":row"]
             else:
-                e = load(leaf, index)
-        else:
-            e = _simd_expr(inst, vals) if simd else _scalar_expr(inst, vals)
-        wtype = "v128" if simd else c.wt(inst.shape.dtype)
-        vals[inst.name] = k.set(wtype, e, inst.name)
-        vals[inst.name + ":dtype"] = inst.shape.dtype
-    for name, leaf in outs:
+                e = _simd_expr(inst, vals) if simd else _scalar_expr(inst, vals)
+            wtype = "v128" if simd else c.wt(inst.shape.dtype)
+            vals[inst.name] = k.set(wtype, e, inst.name)
+            vals[inst.name + ":dtype"] = inst.shape.dtype
+
+    def splat_all(self, vals: dict, level: int) -> dict:
+        """f32x4 copies (by name, with dtypes) of the scalar values of `level` in `vals`."""
+        out = {n: v for n, v in vals.items() if n.endswith(":dtype")}
+        for name, lvl in self.lv.items():
+            if lvl == level:
+                out[name] = _splat(self.k, vals[name], vals[name + ":dtype"])
+        return out
+
+    def sources(self, oidx: list[str], rowbase: str) -> tuple[dict, dict]:
+        """Level-2 load sources (leaf, base) and level-1 row loads for outer index `oidx`."""
+        src, rows = {}, {}
+        full = oidx + ["(i32.const 0)"]
+        for inst in self.comp.instructions:
+            if inst.opcode == "parameter" and self.lv[inst.name] == 2:
+                src[inst.name] = (self.params[inst.attr("number")], rowbase)
+            elif _is_array_bcast(inst, self.byname):
+                leaf = self.params[self.byname[inst.operands[0]].attr("number")]
+                at = linear(
+                    [full[d] for d in inst.attr("dimensions", ())], leaf.shape.dims
+                )
+                if self.lv[inst.name] == 2:
+                    src[inst.name] = (leaf, self.k.set("i32", at, "bbase"))
+                else:
+                    rows[inst.name + ":row"] = load(leaf, at)
+        return src, rows
+
+    def row(self, vals0: dict, oidx: list[str], rowbase: str, inner: int) -> None:
+        """Emits one row: level-1 values, then the innermost (SIMD + tail) loop."""
+        k = self.k
+        src, rows = self.sources(oidx, rowbase)
+        vals = dict(vals0["scalar"])
+        vals.update(rows)
+        self.compute(1, vals, False, {}, "")
+        simd = self.simd and inner >= 8
         if simd:
-            k.emit(
-                f"(v128.store offset={leaf.offset} (i32.shl {index} (i32.const 2)) {vals[name]})"
-            )
-        else:
-            k.emit(store(leaf, index, vals[name]))
+            vvals = dict(vals0["simd"])
+            vvals.update(self.splat_all(vals, 1))
+            main = inner - inner % 4
+            j = k.local("i32", "j")
+            k.emit(f"(local.set {j} (i32.const 0))")
+            k.emit(f"(block {j}_end (loop {j}_top  ;; f32x4, {main // 4} steps")
+            k.fb.depth += 1
+            self.element(dict(vvals), True, src, f"(local.get {j})")
+            k.emit(f"(local.set {j} (i32.add (local.get {j}) (i32.const 4)))")
+            k.emit(f"(br_if {j}_top (i32.lt_u (local.get {j}) (i32.const {main})))))")
+            k.fb.depth -= 1
+            if main < inner:
+                k.loop(
+                    inner - main,
+                    lambda t: self.element(
+                        dict(vals), False, src, f"(i32.add {t} (i32.const {main}))"
+                    ),
+                    "tail",
+                )
+            return
+        k.loop(inner, lambda t: self.element(dict(vals), False, src, t), "j")
 
-
-def _hoist(k: Kernel, comp, inv, params, simd: bool) -> dict:
-    vals = {}
-    for inst in comp.instructions:
-        if inst.name not in inv:
-            continue
-        vals[inst.name + ":dtype"] = inst.shape.dtype
-        if inst.opcode == "parameter":
-            e = load(params[inst.attr("number")], "(i32.const 0)")
-        else:
-            e = _scalar_expr(inst, vals)
-        vals[inst.name] = k.set(c.wt(inst.shape.dtype), e, inst.name)
-    if not simd:
-        return vals
-    vvals = {}
-    for name in inv:
-        d = vals[name + ":dtype"]
-        vvals[name + ":dtype"] = d
-        if d == "pred":
-            vvals[name] = k.set(
-                "v128", f"(i32x4.splat (i32.sub (i32.const 0) {vals[name]}))"
-            )
-        else:
-            vvals[name] = k.set("v128", f"(f32x4.splat {vals[name]})")
-    return {"scalar": vals, "simd": vvals}
+    def element(self, vals: dict, simd: bool, src: dict, j: str) -> None:
+        """Emits the level-2 values and the stores of one element (or 4 lanes)."""
+        self.compute(2, vals, simd, src, j)
+        for name, leaf in self.outs:
+            base = src.get("__out__", (None, self.rowbase))[1]
+            at = f"(i32.add {base} {j})" if base != "(i32.const 0)" else j
+            if simd:
+                self.k.emit(
+                    f"(v128.store offset={leaf.offset} (i32.shl {at} (i32.const 2)) {vals[name]})"
+                )
+            else:
+                self.k.emit(store(leaf, at, vals[name]))
 
 
 def lower_fusion(k: Kernel) -> None:
-    """Emits the loop(s) of fusion instruction `k.inst`."""
-    comp = k.module.computation(k.inst.called[0])
-    params = k.ins
-    outs = _outputs(comp, k.out)
-    n = outs[0][1].shape.size
-    inv = _invariant(comp)
-    simd = n >= 8 and _simd_ok(comp)
-    if not simd:
-        vals = _hoist(k, comp, inv, params, False)
-        k.loop(n, lambda i: _body(k, comp, inv, dict(vals), i, params, outs, False))
+    """Emits the loop nest of fusion instruction `k.inst`."""
+    loop = _Loop(k)
+    vals0 = {}
+    loop.compute(0, vals0, False, {}, "")
+    both = {"scalar": vals0, "simd": loop.splat_all(vals0, 0) if loop.simd else {}}
+    n = loop.outs[0][1].shape.size
+    if n == 0:
         return
-    both = _hoist(k, comp, inv, params, True)
-    main = n - n % 4
-    i = k.local("i32", "i")
-    k.emit(f"(local.set {i} (i32.const 0))")
-    k.emit(f"(block {i}_end (loop {i}_top  ;; f32x4 main loop, {main // 4} steps")
-    k.fb.depth += 1
-    _body(k, comp, inv, dict(both["simd"]), f"(local.get {i})", params, outs, True)
-    k.emit(f"(local.set {i} (i32.add (local.get {i}) (i32.const 4)))")
-    k.emit(f"(br_if {i}_top (i32.lt_u (local.get {i}) (i32.const {main})))))")
-    k.fb.depth -= 1
-    if main < n:  # scalar tail: at most 3 elements
-        k.loop(
-            n - main,
-            lambda j: _body(
-                k,
-                comp,
-                inv,
-                dict(both["scalar"]),
-                f"(i32.add {j} (i32.const {main}))",
-                params,
-                outs,
-                False,
-            ),
-            "tail",
+    if not loop.nested:
+        loop.rowbase = "(i32.const 0)"
+        loop.row(both, [], loop.rowbase, n)
+        return
+    inner = loop.dims[-1]
+
+    def per_row(oidx):
+        loop.rowbase = k.set(
+            "i32", linear(list(oidx) + ["(i32.const 0)"], loop.dims), "rowbase"
         )
+        loop.row(both, list(oidx), loop.rowbase, inner)
+
+    k.nest(loop.dims[:-1], per_row, "o")

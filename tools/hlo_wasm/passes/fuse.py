@@ -19,7 +19,10 @@ def _fusible(inst: ir.Instruction, by: dict) -> bool:
     if inst.shape.is_tuple:
         return False
     if inst.opcode == "broadcast":
-        return by[inst.operands[0]].shape.dims == ()
+        # Scalars always; arrays when the broadcast keeps dim order (no transpose) and the
+        # operand is not a constant (constants stay in memory as fusion parameters).
+        dims = inst.attr("dimensions", ())
+        return by[inst.operands[0]].shape.dims == () or list(dims) == sorted(dims)
     if inst.opcode in ("parameter", "constant", "tuple", "get-tuple-element"):
         return False
     op = registry.lookup(inst)
