@@ -39,6 +39,13 @@ class DotConvTest(parameterized.TestCase):
         )
         harness.check(self, fn, a, b, tol=harness.LOOSE["f32"], expect_ops=["dot"])
 
+    def test_transposed_operands_simd(self):
+        a = self.rng.standard_normal((6, 9)).astype(np.float32)
+        b = self.rng.standard_normal((6, 8)).astype(np.float32)
+        c = self.rng.standard_normal((5, 9)).astype(np.float32)
+        fn = lambda x, y, z: (x.T @ y, x @ z.T, z @ x.T)  # noqa: E731
+        harness.check(self, fn, a, b, c, tol=harness.LOOSE["f32"], expect_ops=["dot"])
+
     def test_matvec_and_odd(self):
         a = self.rng.standard_normal((9, 13)).astype(np.float32)
         v = self.rng.standard_normal((13,)).astype(np.float32)

@@ -1,10 +1,10 @@
 """dot with general batch/contracting dimensions (`jax.lax.dot_general`).
 
 Generic kernel: for every output element, a loop over the contracting dims accumulates in the
-result's compute type. Fast path (f32, one contracting dim, no batch dims, rhs free dims
-contiguous and a multiple of 4): i-k-j order with an f32x4 inner loop over output columns, so a
-row of the result is updated by vector FMA-shaped mul+add (the slot where issue 7's
-register-blocked microkernel goes).
+result's compute type. f32 2-D fast paths read transposed operands in place (no copies):
+`x @ W` and `x.T @ W` (n % 4 == 0) run i-k-j with an f32x4 loop over output columns (the
+slot where issue 7's register-blocked microkernel goes); `x @ W.T` runs f32x4 dot products
+over the contracting dim.
 """
 
 import numpy as np
@@ -76,8 +76,11 @@ def _convert(e, src, dst):
     return e
 
 
-def _simd_rows(k, lhs, rhs, out, m, kk, n):
-    """out[m,n] = lhs[m,kk] @ rhs[kk,n], i-k-j with an f32x4 loop over n (n % 4 == 0)."""
+def _simd_rows(k, lhs, rhs, out, m, kk, n, lhs_t=False):
+    """out[m,n] = lhs @ rhs[kk,n], i-k-j with an f32x4 loop over n (n % 4 == 0).
+
+    `lhs` is [m,kk], or [kk,m] when `lhs_t` (a transposed operand read in place, no copy).
+    """
     row = k.local("i32", "row")
 
     def per_i(i):
@@ -94,7 +97,7 @@ def _simd_rows(k, lhs, rhs, out, m, kk, n):
         def per_k(p):
             a = k.set(
                 "v128",
-                f"(f32x4.splat {load(lhs, f'(i32.add (i32.mul {i} (i32.const {kk})) {p})')})",
+                f"(f32x4.splat {load(lhs, _lhs_at(i, p, m, kk, lhs_t))})",
                 "a",
             )
             rrow = k.set("i32", f"(i32.mul {p} (i32.const {n}))", "rrow")
@@ -115,24 +118,70 @@ def _simd_rows(k, lhs, rhs, out, m, kk, n):
     k.loop(m, per_i, "i")
 
 
+def _lhs_at(i, p, m, kk, lhs_t):
+    if lhs_t:
+        return f"(i32.add (i32.mul {p} (i32.const {m})) {i})"
+    return f"(i32.add (i32.mul {i} (i32.const {kk})) {p})"
+
+
+def _simd_dots(k, lhs, rhs, out, m, kk, n):
+    """out[m,n] = lhs[m,kk] . rhs[n,kk] rows (x @ W.T): f32x4 dot products over kk."""
+    acc = k.local("v128", "acc")
+    s = k.local("f32", "s")
+    main = kk - kk % 4
+
+    def per_ij(idx):
+        i, j = idx
+        k.emit(f"(local.set {acc} (v128.const i32x4 0 0 0 0))")
+        la = k.set("i32", f"(i32.mul {i} (i32.const {kk}))", "la")
+        ra = k.set("i32", f"(i32.mul {j} (i32.const {kk}))", "ra")
+
+        def step(q):
+            q4 = f"(i32.shl {q} (i32.const 2))"
+            a = f"(v128.load offset={lhs.offset} (i32.shl (i32.add {la} {q4}) (i32.const 2)))"
+            b = f"(v128.load offset={rhs.offset} (i32.shl (i32.add {ra} {q4}) (i32.const 2)))"
+            k.emit(
+                f"(local.set {acc} (f32x4.add (local.get {acc}) (f32x4.mul {a} {b})))"
+            )
+
+        k.loop(main // 4, step, "q")
+        lanes = [f"(f32x4.extract_lane {t} (local.get {acc}))" for t in range(4)]
+        k.emit(
+            f"(local.set {s} (f32.add (f32.add {lanes[0]} {lanes[1]}) (f32.add {lanes[2]} {lanes[3]})))"
+        )
+        for t in range(main, kk):
+            a = load(lhs, f"(i32.add {la} (i32.const {t}))")
+            b = load(rhs, f"(i32.add {ra} (i32.const {t}))")
+            k.emit(f"(local.set {s} (f32.add (local.get {s}) (f32.mul {a} {b})))")
+        k.emit(
+            store(
+                out, f"(i32.add (i32.mul {i} (i32.const {n})) {j})", f"(local.get {s})"
+            )
+        )
+
+    k.nest([m, n], per_ij, "ij")
+
+
 def _kernel(k, inst):
     lhs, rhs = k.ins
     out = k.out
     lb, lc, rb, rc = _dims(inst)
     lf, rf = _free(lhs.shape.rank, lb, lc), _free(rhs.shape.rank, rb, rc)
     dt = out.shape.dtype
-    if (
-        dt == lhs.shape.dtype == "f32"
+    plain2d = (
+        dt == lhs.shape.dtype == rhs.shape.dtype == "f32"
         and not lb
+        and lhs.shape.rank == rhs.shape.rank == 2
         and len(lc) == 1
-        and lhs.shape.rank == 2
-        and rhs.shape.rank == 2
-        and lc == (1,)
-        and rc == (0,)
-        and rhs.shape.dims[1] % 4 == 0
-    ):
+    )
+    if plain2d and rc == (0,) and rhs.shape.dims[1] % 4 == 0:
+        kk = rhs.shape.dims[0]
+        m = lhs.shape.dims[1 - lc[0]]
+        _simd_rows(k, lhs, rhs, out, m, kk, rhs.shape.dims[1], lhs_t=lc == (0,))
+        return
+    if plain2d and lc == (1,) and rc == (1,) and lhs.shape.dims[1] >= 4:
         m, kk = lhs.shape.dims
-        _simd_rows(k, lhs, rhs, out, m, kk, rhs.shape.dims[1])
+        _simd_dots(k, lhs, rhs, out, m, kk, rhs.shape.dims[0])
         return
     t = c.wt(dt)
     acc = k.local(t, "acc")
