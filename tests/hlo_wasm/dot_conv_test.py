@@ -43,7 +43,7 @@ class DotConvTest(parameterized.TestCase):
         a = self.rng.standard_normal((6, 9)).astype(np.float32)
         b = self.rng.standard_normal((6, 8)).astype(np.float32)
         c = self.rng.standard_normal((5, 9)).astype(np.float32)
-        fn = lambda x, y, z: (x.T @ y, x @ z.T, z @ x.T)  # noqa: E731
+        fn = lambda x, y, z: (x.T @ y, x @ z.T, z @ x.T)
         harness.check(self, fn, a, b, c, tol=harness.LOOSE["f32"], expect_ops=["dot"])
 
     def test_matvec_and_odd(self):
