@@ -2,7 +2,9 @@
 
 The module imports nothing, declares one memory sized at compile time, holds constants in a
 data segment, and exports `memory` plus one function named after the entry which reads its
-inputs from, and leaves its outputs at, the byte offsets recorded in the manifest. Each HLO
+inputs from, and leaves its outputs at, the byte offsets recorded in the manifest. Each
+top-level HLO instruction with code becomes a function named after it, called in order by the
+entry; while/conditional bodies are emitted inside their instruction's function. Each HLO
 instruction's code is preceded by one `;;` comment naming it and its HLO line.
 """
 
@@ -20,7 +22,21 @@ class _Emitter:
     def __init__(self, module: ir.Module, plan: memory.Plan):
         self.module = module
         self.plan = plan
-        self.fb = FunctionBuilder()
+        self.entry = FunctionBuilder()
+        self.fb = self.entry
+        self.funcs: list[tuple[str, FunctionBuilder]] = []
+        self.names: set[str] = set()
+
+    def function_name(self, inst: ir.Instruction) -> str:
+        """A unique WAT function name derived from the instruction's name."""
+        base = "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in inst.name)
+        base = base[-48:].lstrip(".") or "op"
+        name, n = base, 1
+        while name in self.names:
+            n += 1
+            name = f"{base}_{n}"
+        self.names.add(name)
+        return name
 
     def computation(self, scope: str, name: str, params=None):
         """Emits the code of computation `name` inline; returns its root value."""
@@ -34,6 +50,25 @@ class _Emitter:
         self.fb.emit(f";; {inst.name} = {inst.shape} {inst.opcode}  ({where})")
         if inst.opcode in _NO_CODE:
             return
+        if scope == "" and self.fb is self.entry:
+            # Each top-level instruction becomes its own named function: small functions keep
+            # locals few (engines cap them) and the WAT readable; the entry calls them in order.
+            if inst.opcode in ("reshape", "bitcast") and not inst.shape.is_tuple:
+                return
+            name = self.function_name(inst)
+            self.fb = FunctionBuilder()
+            self.fb.emit(f";; {inst.name} = {inst.shape} {inst.opcode}  ({where})")
+            try:
+                self.lower(scope, inst)
+            finally:
+                self.funcs.append((name, self.fb))
+                self.fb = self.entry
+            self.entry.emit(f"(call ${name})")
+            return
+        self.lower(scope, inst)
+
+    def lower(self, scope: str, inst: ir.Instruction) -> None:
+        """Emits the code of one instruction into the current function."""
         out = self.plan.values[(scope, inst.name)]
         ins = [self.plan.values[(scope, o)] for o in inst.operands]
         k = Kernel(
@@ -67,7 +102,9 @@ def emit(module: ir.Module, plan: memory.Plan, export: str, banner: str) -> str:
     """Returns WAT text for `module` laid out by `plan`, exporting function `export`."""
     e = _Emitter(module, plan)
     e.computation("", module.entry)
-    body = "\n".join(e.fb.lines)
+    funcs = [(name, fb, "") for name, fb in e.funcs]
+    funcs.append((export, e.entry, f' (export "{export}")'))
+    body = "\n".join(line for _, fb, _ in funcs for line in fb.lines)
     helpers = support.functions_for(body)
     while True:  # helpers may call helpers / f16 conversions
         more = support.functions_for(body + "\n".join(helpers))
@@ -75,20 +112,22 @@ def emit(module: ir.Module, plan: memory.Plan, export: str, banner: str) -> str:
             break
         helpers = more
     pages = max(1, -(-plan.size // PAGE))
-    decls = [f"(local {n} {t})" for n, t in e.fb.locals.items()]
-    local_decls = "\n    ".join(
-        " ".join(decls[i : i + 6]) for i in range(0, len(decls), 6)
-    )
     parts = [f";; {line}" for line in banner.splitlines()]
     parts.append("(module")
     parts.append(f'  (memory (export "memory") {pages})')
     parts.extend(_data_segments(plan))
     for h in helpers:
         parts.append("  " + h.replace("\n", "\n  "))
-    parts.append(f'  (func ${export} (export "{export}")')
-    if local_decls:
-        parts.append(f"    {local_decls}")
-    parts.append(body)
-    parts.append("  )")
+    for name, fb, exp in funcs:
+        parts.append(_function(name, fb, exp))
     parts.append(")")
     return "\n".join(parts) + "\n"
+
+
+def _function(name: str, fb: FunctionBuilder, export: str) -> str:
+    decls = [f"(local {n} {t})" for n, t in fb.locals.items()]
+    lines = [f"  (func ${name}{export}"]
+    lines += ["    " + " ".join(decls[i : i + 6]) for i in range(0, len(decls), 6)]
+    lines += fb.lines
+    lines.append("  )")
+    return "\n".join(lines)
