@@ -88,7 +88,7 @@ def exp_core(b: Builder, x: str, tail: str | None = None) -> str:
     """Emits exp(x + tail) for float expressions (|tail| << ulp(x)); returns the result."""
     lo, hi = _EXP_CLAMP[b.kind.bits]
     xc = _clamp(b, x, lo, hi)
-    k, r, k_int = _reduce_ln2(b, xc)
+    _, r, k_int = _reduce_ln2(b, xc)
     if tail is not None:
         r = b.let("r", b.add(r, tail))
     b.comment("exp(r) = 1 + r + r^2 Q(r)")
