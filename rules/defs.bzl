@@ -1,13 +1,18 @@
 """Public API of rules_jax. Implementations live in rules/private/."""
 
-load("//rules:providers.bzl", _GoldenInfo = "GoldenInfo", _JaxHloInfo = "JaxHloInfo")
+load("//rules:providers.bzl", _GoldenInfo = "GoldenInfo", _JaxHloInfo = "JaxHloInfo", _WasmModuleInfo = "WasmModuleInfo")
 load("//rules/private:firmware_test.bzl", _firmware_test = "firmware_test")
 load("//rules/private:golden.bzl", _golden_test = "golden_test_with_update", _golden_update = "golden_update")
+load("//rules/private:hlo_wasm_binary.bzl", _hlo_wasm_binary = "hlo_wasm_binary")
 load("//rules/private:jax_hlo.bzl", _jax_hlo = "jax_hlo")
+load("//rules/private:wasm_test.bzl", _wasm_test = "wasm_test")
 
 GoldenInfo = _GoldenInfo
 firmware_test = _firmware_test
 JaxHloInfo = _JaxHloInfo
 golden_test = _golden_test
 golden_update = _golden_update
+hlo_wasm_binary = _hlo_wasm_binary
 jax_hlo = _jax_hlo
+WasmModuleInfo = _WasmModuleInfo
+wasm_test = _wasm_test

@@ -2,7 +2,8 @@
 control flow) compiled by our compiler and compared with JAX in wasmtime.
 
 The functions are built from small families crossed with shapes so that each is a distinct
-program; the count is printed and asserted (the issue asks for at least 200)."""
+program; the count is printed and asserted (the issue asks for at least 200).
+"""
 
 import jax
 import jax.numpy as jnp
@@ -38,9 +39,7 @@ _REDUCE = {
     "norm": lambda x: x / jnp.sqrt((x * x).sum(-1, keepdims=True) + 1e-6),
     "argmax": lambda x: jnp.argmax(x, axis=-1),
     "cumsum": lambda x: jnp.cumsum(x, axis=-1),
-    "layernorm": lambda x: (
-        (x - x.mean(-1, keepdims=True)) / jnp.sqrt(x.var(-1, keepdims=True) + 1e-5)
-    ),
+    "layernorm": lambda x: (x - x.mean(-1, keepdims=True)) / jnp.sqrt(x.var(-1, keepdims=True) + 1e-5),
     "sort": lambda x: jnp.sort(x, axis=-1),
     "flip_cat": lambda x: jnp.concatenate([x, x[..., ::-1]], -1),
     "pad_slice": lambda x: jnp.pad(x, [(1, 0)] * x.ndim)[..., 1:],
@@ -121,11 +120,7 @@ def _build(kind, name, shape):
     if kind == "scan":
         xs = rng.standard_normal(shape).astype(np.float32)
         w = rng.standard_normal((3, 3)).astype(np.float32) * 0.5
-        return (
-            lambda w, xs: lax.scan(
-                lambda h, x: (jnp.tanh(h @ w + x),) * 2, jnp.zeros(xs.shape[1:]), xs
-            )
-        ), [w, xs]
+        return (lambda w, xs: lax.scan(lambda h, x: (jnp.tanh(h @ w + x),) * 2, jnp.zeros(xs.shape[1:]), xs)), [w, xs]
     if kind == "while":
         x = np.abs(rng.standard_normal(shape)).astype(np.float32) + 1
 

@@ -25,9 +25,7 @@ class DotConvTest(parameterized.TestCase):
             a, b = np.nan_to_num(a), np.nan_to_num(b)
             a[np.abs(a) > 1e10] = 1
             b[np.abs(b) > 1e10] = 1
-        harness.check(
-            self, jnp.matmul, a, b, tol=harness.LOOSE.get(dt), expect_ops=["dot"]
-        )
+        harness.check(self, jnp.matmul, a, b, tol=harness.LOOSE.get(dt), expect_ops=["dot"])
 
     def test_general_dims(self):
         a = self.rng.standard_normal((2, 3, 4)).astype(np.float32)
@@ -49,9 +47,7 @@ class DotConvTest(parameterized.TestCase):
     def test_matvec_and_odd(self):
         a = self.rng.standard_normal((9, 13)).astype(np.float32)
         v = self.rng.standard_normal((13,)).astype(np.float32)
-        harness.check(
-            self, lambda x, y: (x @ y, y @ x.T), a, v, tol=harness.LOOSE["f32"]
-        )
+        harness.check(self, lambda x, y: (x @ y, y @ x.T), a, v, tol=harness.LOOSE["f32"])
 
     @parameterized.parameters(("float32", 1), ("float32", 2), ("float64", 1))
     def test_conv(self, dt, groups):

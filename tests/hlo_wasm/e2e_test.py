@@ -1,6 +1,7 @@
 """End-to-end: the example programs (quadratic formula and its gradient, MLP forward and loss
 gradient, a fori_loop/cond/scan function) compiled and run in wasmtime against JAX, plus the
-generated ES module run in Node when `node` is on PATH."""
+generated ES module run in Node when `node` is on PATH.
+"""
 
 import json
 import os
@@ -48,9 +49,7 @@ class E2ETest(absltest.TestCase):
         outs, art, _ = harness.run_wasm(quadratic, a, b, c)
         for g, w in zip(outs, quadratic(a, b, c)):
             harness.assert_close(g, w, (1e-6, 1e-6))
-        fusions = [
-            i for i in art.module.entry_computation.instructions if i.opcode == "fusion"
-        ]
+        fusions = [i for i in art.module.entry_computation.instructions if i.opcode == "fusion"]
         self.assertLen(fusions, 1)  # both roots in one fused multi-output loop
         self.assertIn("f32x4.sqrt", art.wat)
 
@@ -82,9 +81,7 @@ class E2ETest(absltest.TestCase):
 
     def test_control_flow(self):
         x = self.rng.standard_normal(6).astype(np.float32)
-        harness.check(
-            self, control, x, tol=(1e-5, 1e-6), expect_ops=["while", "conditional"]
-        )
+        harness.check(self, control, x, tol=(1e-5, 1e-6), expect_ops=["while", "conditional"])
 
     def test_deterministic_artefacts(self):
         a = np.ones(8, np.float32)

@@ -1,5 +1,6 @@
 """Edge-case programs: zero-size arrays, scalar-only programs, f16/bf16 arithmetic, baked-in
-constants (closed-over weights), outputs that alias inputs or each other, nested pytrees."""
+constants (closed-over weights), outputs that alias inputs or each other, nested pytrees.
+"""
 
 import jax
 import jax.numpy as jnp
@@ -19,9 +20,7 @@ class EdgeTest(absltest.TestCase):
         harness.check(self, lambda x: (x * 2, x.sum()), np.zeros((0, 3), np.float32))
 
     def test_scalar_program(self):
-        harness.check(
-            self, lambda x, y: (x * y + 1, x > y), np.float32(2), np.float32(3)
-        )
+        harness.check(self, lambda x, y: (x * y + 1, x > y), np.float32(2), np.float32(3))
 
     def test_bf16_f16_arithmetic(self):
         for dt in (ml_dtypes.bfloat16, np.float16):
@@ -31,9 +30,7 @@ class EdgeTest(absltest.TestCase):
     def test_closed_over_weights_are_data(self):
         outs, art, _ = harness.run_wasm(lambda x: x @ _W, np.ones((2, 300), np.float32))
         harness.assert_close(outs[0], np.ones((2, 300), np.float32) @ _W, (1e-5, 1e-5))
-        self.assertGreaterEqual(
-            len(art.wasm), _W.nbytes
-        )  # baked into the data segment once
+        self.assertGreaterEqual(len(art.wasm), _W.nbytes)  # baked into the data segment once
 
     def test_outputs_alias_inputs_and_each_other(self):
         x = np.arange(6, dtype=np.int64)

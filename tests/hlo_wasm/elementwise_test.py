@@ -155,13 +155,9 @@ class ElementwiseTest(parameterized.TestCase):
             return lax.convert_element_type(v, jnp.dtype(dst))
 
         ops = ["convert"] if src != dst and dst != "bool" else []
-        harness.check(
-            self, fn, x, expect_ops=ops, tol=(0, 0) if dst != "float16" else None
-        )
+        harness.check(self, fn, x, expect_ops=ops, tol=(0, 0) if dst != "float16" else None)
 
-    @parameterized.parameters(
-        ("float32", "int32"), ("int32", "float32"), ("float64", "int64")
-    )
+    @parameterized.parameters(("float32", "int32"), ("int32", "float32"), ("float64", "int64"))
     def test_bitcast_convert(self, src, dst):
         x = harness.sample(self.rng, src, (9,))
 

@@ -1,5 +1,6 @@
 """Shared test helpers: JAX function -> HLO -> our compiler -> wasmtime, compared with JAX and
-with the NumPy reference evaluator (the registry's op semantics)."""
+with the NumPy reference evaluator (the registry's op semantics).
+"""
 
 import numpy as np
 
@@ -36,9 +37,7 @@ def assert_close(got, want, tol=None, what=""):
     if want.dtype.kind in "fc" or str(want.dtype) == "bfloat16":
         g, w = got.astype(np.float64), want.astype(np.float64)
         rtol, atol = tol or EXACT.get(str(want.dtype), (1e-2, 1e-3))
-        np.testing.assert_array_equal(
-            np.isnan(g), np.isnan(w), err_msg=f"{what}: NaN positions"
-        )
+        np.testing.assert_array_equal(np.isnan(g), np.isnan(w), err_msg=f"{what}: NaN positions")
         m = ~np.isnan(w)
         np.testing.assert_allclose(g[m], w[m], rtol=rtol, atol=atol, err_msg=what)
     else:
@@ -87,11 +86,7 @@ def sample(rng, dtype, shape, kind="normal"):
             flat_x[(i * 7) % flat_x.size] = e
         return x.astype(dt)
     info = np.iinfo(dt)
-    lo, hi = (
-        (max(info.min, -100), min(info.max, 100))
-        if kind == "small"
-        else (info.min, info.max)
-    )
+    lo, hi = (max(info.min, -100), min(info.max, 100)) if kind == "small" else (info.min, info.max)
     x = rng.integers(
         lo,
         hi,

@@ -24,9 +24,7 @@ class IndexingSortTest(parameterized.TestCase):
     def setUp(self):
         self.rng = np.random.default_rng(5)
 
-    @parameterized.parameters(
-        "float32", "float64", "int32", "int64", "uint32", "uint8", "bool"
-    )
+    @parameterized.parameters("float32", "float64", "int32", "int64", "uint32", "uint8", "bool")
     def test_dynamic_slices(self, dt):
         x = harness.sample(self.rng, dt, (6, 7))
         u = harness.sample(self.rng, dt, (2, 3))
@@ -50,9 +48,7 @@ class IndexingSortTest(parameterized.TestCase):
 
     def test_dynamic_index_from_input(self):
         x = self.rng.standard_normal((5, 4)).astype(np.float32)
-        harness.check(
-            self, lambda a, i: lax.dynamic_index_in_dim(a, i, 0), x, np.int32(3)
-        )
+        harness.check(self, lambda a, i: lax.dynamic_index_in_dim(a, i, 0), x, np.int32(3))
 
     @parameterized.parameters("float32", "int32")
     def test_gather_scatter(self, dt):
@@ -96,9 +92,7 @@ class IndexingSortTest(parameterized.TestCase):
     def test_sort_multi_operand_total_order(self):
         x = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 1, -1, 2.5, 1], np.float32)
         y = np.arange(9, dtype=np.int32)
-        harness.check(
-            self, lambda a, b: lax.sort((a, b), num_keys=1), x, y, expect_ops=["sort"]
-        )
+        harness.check(self, lambda a, b: lax.sort((a, b), num_keys=1), x, y, expect_ops=["sort"])
 
 
 if __name__ == "__main__":

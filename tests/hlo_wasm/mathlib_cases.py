@@ -203,11 +203,7 @@ CASES = (
             ((0.999, 1.001), (-1e6, 1e6)),
             ((0, 1e-30), (-3, 3)),
         ),
-        tuple(
-            (x, y)
-            for x in _EDGE2 + (-2.0, 0.5, -0.5)
-            for y in _EDGE2 + (3.0, -3.0, 0.5, -2.0, 1e20)
-        ),
+        tuple((x, y) for x in _EDGE2 + (-2.0, 0.5, -0.5) for y in _EDGE2 + (3.0, -3.0, 0.5, -2.0, 1e20)),
         {"f32": 1, "f64": 2},
         {"f32": 2, "f64": 2},
         "pow",
@@ -247,9 +243,7 @@ CASES = (
 )
 
 
-def random_inputs(
-    case: OpCase, dtype: np.dtype, seed: int, n: int = 8192
-) -> list[np.ndarray]:
+def random_inputs(case: OpCase, dtype: np.dtype, seed: int, n: int = 8192) -> list[np.ndarray]:
     """Seeded inputs: uniform over each range, plus random bit patterns (all magnitudes)."""
     rng = np.random.default_rng(seed)
     itype = np.uint32 if dtype == np.float32 else np.uint64
@@ -275,11 +269,7 @@ def random_inputs(
 
 def special_inputs(case: OpCase, dtype: np.dtype) -> list[np.ndarray]:
     """The edge-case table for the op, converted to the dtype (finite values beyond max_abs dropped)."""
-    columns = (
-        [COMMON + case.specials]
-        if case.arity == 1
-        else list(zip(*case.specials, strict=True))
-    )
+    columns = [COMMON + case.specials] if case.arity == 1 else list(zip(*case.specials, strict=True))
     with np.errstate(over="ignore"):
         out = [np.array(c, np.float64).astype(dtype) for c in columns]
     limit = case.max_abs.get(dtype.name.replace("float", "f"))

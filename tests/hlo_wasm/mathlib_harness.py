@@ -19,9 +19,7 @@ _ENGINE = wasmtime.Engine()
 
 
 def _dtype(fn: mathlib.MathFunction) -> np.dtype:
-    return np.dtype(
-        np.float64 if fn.name.startswith(("f64_", "f64x2_")) else np.float32
-    )
+    return np.dtype(np.float64 if fn.name.startswith(("f64_", "f64x2_")) else np.float32)
 
 
 def module_text(fn: mathlib.MathFunction) -> str:
@@ -31,9 +29,7 @@ def module_text(fn: mathlib.MathFunction) -> str:
     step = 16 if simd else size
     vt = "v128" if simd else fn.result
     span = CAPACITY * size
-    loads = " ".join(
-        f"({vt}.load offset={i * span} (local.get $i))" for i in range(len(fn.params))
-    )
+    loads = " ".join(f"({vt}.load offset={i * span} (local.get $i))" for i in range(len(fn.params)))
     out = len(fn.params) * span
     pages = -(-(out + span) // 65536)
     funcs = "\n".join(f.wat for f in mathlib.closure([fn]))
@@ -57,7 +53,7 @@ def _compiled(fn: mathlib.MathFunction) -> wasmtime.Module:
 
 
 def run(fn: mathlib.MathFunction, *arrays: np.ndarray) -> np.ndarray:
-    """fn applied elementwise (the arrays are converted to the function's dtype)."""
+    """Fn applied elementwise (the arrays are converted to the function's dtype)."""
     dtype = _dtype(fn)
     store = wasmtime.Store(_ENGINE)
     instance = wasmtime.Instance(store, _compiled(fn), [])

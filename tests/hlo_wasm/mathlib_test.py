@@ -44,11 +44,7 @@ def _normal(v: np.ndarray) -> np.ndarray:
 
 
 def _params() -> list[tuple[str, str, str]]:
-    return [
-        (f"{op}_{dtype}", op, dtype)
-        for op, dtype, simd in mathlib.SUPPORTED
-        if not simd
-    ]
+    return [(f"{op}_{dtype}", op, dtype) for op, dtype, simd in mathlib.SUPPORTED if not simd]
 
 
 class AccuracyTest(parameterized.TestCase):
@@ -72,9 +68,7 @@ class AccuracyTest(parameterized.TestCase):
             case.ulp[dtype],
             f"{op} {dtype} at {[a[worst] for a in args]}: got {got[worst]!r}, want {want[worst]!r}",
         )
-        self.assertLessEqual(
-            xla_ulps.max(), case.xla_ulp[dtype], f"{op} {dtype} vs XLA"
-        )
+        self.assertLessEqual(xla_ulps.max(), case.xla_ulp[dtype], f"{op} {dtype} vs XLA")
 
     @parameterized.named_parameters(*_params())
     def test_special_inputs(self, op: str, dtype: str) -> None:
@@ -83,11 +77,7 @@ class AccuracyTest(parameterized.TestCase):
         args = cases.special_inputs(case, dt)
         got = harness.run(mathlib.lookup(op, dtype), *args)
         want = cases.reference(case, dt, *args)
-        special = (
-            ~np.isfinite(want)
-            | (want == 0)
-            | np.any([~np.isfinite(a) | (a == 0) for a in args], axis=0)
-        )
+        special = ~np.isfinite(want) | (want == 0) | np.any([~np.isfinite(a) | (a == 0) for a in args], axis=0)
         for i in np.flatnonzero(special):
             self.assertTrue(
                 harness.same(got[i], want[i]),
@@ -96,22 +86,15 @@ class AccuracyTest(parameterized.TestCase):
         ulps = harness.ulp_distance(got, want)
         self.assertLessEqual(ulps[~special].max(initial=0), case.ulp[dtype])
 
-    @parameterized.named_parameters(
-        *[(f"{op}", op) for op, d, s in mathlib.SUPPORTED if s]
-    )
+    @parameterized.named_parameters(*[(f"{op}", op) for op, d, s in mathlib.SUPPORTED if s])
     def test_simd_matches_scalar(self, op: str) -> None:
         case = _case(op)
         dt = _DTYPES["f32"]
         args = cases.random_inputs(case, dt, seed=7, n=1024)
-        args = [
-            np.concatenate([a, s])
-            for a, s in zip(args, cases.special_inputs(case, dt), strict=True)
-        ]
+        args = [np.concatenate([a, s]) for a, s in zip(args, cases.special_inputs(case, dt), strict=True)]
         scalar = harness.run(mathlib.lookup(op, "f32", simd=False), *args)
         simd = harness.run(mathlib.lookup(op, "f32", simd=True), *args)
-        self.assertTrue(
-            np.all(harness.same(scalar, simd)), f"{op}: SIMD lanes differ from scalar"
-        )
+        self.assertTrue(np.all(harness.same(scalar, simd)), f"{op}: SIMD lanes differ from scalar")
 
 
 class RegistryTest(parameterized.TestCase):
@@ -130,9 +113,7 @@ class RegistryTest(parameterized.TestCase):
     def test_names(self) -> None:
         self.assertEqual(mathlib.lookup("exponential", "f32").name, "f32_exp")
         self.assertEqual(mathlib.lookup("exponential", "f64").name, "f64_exp")
-        self.assertEqual(
-            mathlib.lookup("exponential", "f32", simd=True).name, "f32x4_exp"
-        )
+        self.assertEqual(mathlib.lookup("exponential", "f32", simd=True).name, "f32x4_exp")
 
     def test_unsupported_names_the_op(self) -> None:
         with self.assertRaisesRegex(mathlib.UnsupportedMath, "sqrt"):
@@ -174,9 +155,7 @@ class RegistryTest(parameterized.TestCase):
             self.assertNotIn(word, fn.wat, f"{fn.name} contains {word}")
 
     def test_every_op_has_a_case(self) -> None:
-        self.assertEqual(
-            {op for op, _, _ in mathlib.SUPPORTED}, {c.op for c in cases.CASES}
-        )
+        self.assertEqual({op for op, _, _ in mathlib.SUPPORTED}, {c.op for c in cases.CASES})
 
 
 def tearDownModule() -> None:

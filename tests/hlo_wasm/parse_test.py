@@ -1,5 +1,6 @@
 """Parser tests: HLO text before and after XLA optimisation (layouts, metadata, fusions,
-called computations, literals of every dtype, inf/nan), round-tripped through the compiler."""
+called computations, literals of every dtype, inf/nan), round-tripped through the compiler.
+"""
 
 import jax
 import jax.numpy as jnp
@@ -33,25 +34,18 @@ class ParseTest(parameterized.TestCase):
         self.assertTrue(np.isnan(a[1]))
         self.assertEqual(insts["b"].literal.tolist(), [-(2**63), 2**63 - 1])
         self.assertEqual(insts["e"].literal.tolist(), [[1, 2], [3, 4]])
-        self.assertEqual(
-            insts["a"].attr("metadata"), '{op_name="x" source_file="a, b"}'
-        )
+        self.assertEqual(insts["a"].attr("metadata"), '{op_name="x" source_file="a, b"}')
         art = compiler.compile_hlo(_LITERALS, "lits")
         outs = runner.Runner(art.wasm, art.manifest)()
         for got, inst in zip(outs, "abcdef"):
-            np.testing.assert_array_equal(
-                got.view(np.uint8), insts[inst].literal.view(np.uint8)
-            )
+            np.testing.assert_array_equal(got.view(np.uint8), insts[inst].literal.view(np.uint8))
 
     @parameterized.named_parameters(
         ("quadratic", e2e_test.quadratic, 3),
         ("control", e2e_test.control, 1),
     )
     def test_pre_and_post_optimisation(self, fn, nargs):
-        args = [
-            np.random.default_rng(k).standard_normal(12).astype(np.float32)
-            for k in range(nargs)
-        ]
+        args = [np.random.default_rng(k).standard_normal(12).astype(np.float32) for k in range(nargs)]
         specs = [jax.ShapeDtypeStruct(a.shape, a.dtype) for a in args]
         lowered = jax.jit(fn, keep_unused=True).lower(*specs)
         want = harness.flat(jax.jit(fn)(*args))

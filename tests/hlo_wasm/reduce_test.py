@@ -1,5 +1,6 @@
 """Differential tests for reduce (incl. argmax), reduce-window (pooling, cumsum) and
-select-and-scatter (max-pool gradient)."""
+select-and-scatter (max-pool gradient).
+"""
 
 import jax
 import jax.numpy as jnp
@@ -78,9 +79,7 @@ class ReduceTest(parameterized.TestCase):
             )
             return jnp.cumsum(v, axis=2), pool
 
-        harness.check(
-            self, fn, x, tol=harness.LOOSE.get(dt), expect_ops=["reduce-window"]
-        )
+        harness.check(self, fn, x, tol=harness.LOOSE.get(dt), expect_ops=["reduce-window"])
 
     def test_cumulative_scans(self):
         x = self.rng.standard_normal((3, 300)).astype(np.float32)
@@ -96,9 +95,7 @@ class ReduceTest(parameterized.TestCase):
         x = self.rng.standard_normal((1, 4, 6, 2)).astype(np.float32)
 
         def loss(v):
-            p = lax.reduce_window(
-                v, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "SAME"
-            )
+            p = lax.reduce_window(v, -jnp.inf, lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "SAME")
             return (p * p).sum()
 
         harness.check(

@@ -1,5 +1,6 @@
 """Meta-test: every registered op has a differential test (a `COVERED` entry in some test
-module), every op the issue lists is registered, and every registered dtype is covered."""
+module), every op the issue lists is registered, and every registered dtype is covered.
+"""
 
 import importlib
 
@@ -106,15 +107,11 @@ class RegistryMetaTest(absltest.TestCase):
     def test_every_registered_op_has_a_test(self):
         cov = covered()
         missing = sorted(set(registry.all_ops()) - set(cov))
-        self.assertEmpty(
-            missing, f"registered ops without a differential test: {missing}"
-        )
+        self.assertEmpty(missing, f"registered ops without a differential test: {missing}")
 
     def test_issue_ops_are_registered(self):
         missing = sorted(set(ISSUE_OPS) - set(registry.all_ops()))
-        self.assertEmpty(
-            missing, f"ops from the coverage list with no registry entry: {missing}"
-        )
+        self.assertEmpty(missing, f"ops from the coverage list with no registry entry: {missing}")
 
     def test_registered_dtypes_are_tested(self):
         cov = covered()

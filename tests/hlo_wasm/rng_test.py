@@ -1,5 +1,6 @@
 """JAX's threefry RNG lowers to u32 arithmetic, shifts, xor, or, and conversions; the
-compiled module must reproduce its bits exactly (and the derived uniform/normal floats)."""
+compiled module must reproduce its bits exactly (and the derived uniform/normal floats).
+"""
 
 import jax
 import numpy as np

@@ -57,9 +57,7 @@ _CASES = {
 
 
 class ShapeTest(parameterized.TestCase):
-    @parameterized.named_parameters(
-        *[(f"{op}_{dt}", op, dt) for op in _CASES for dt in _DTS]
-    )
+    @parameterized.named_parameters(*[(f"{op}_{dt}", op, dt) for op in _CASES for dt in _DTS])
     def test_op(self, op, dt):
         x = harness.sample(np.random.default_rng(1), dt, (3, 5))
         fn, ops = _CASES[op]
@@ -100,9 +98,7 @@ class ShapeTest(parameterized.TestCase):
 
     def test_rank4_transpose_broadcast(self):
         x = harness.sample(np.random.default_rng(2), "float32", (2, 3, 4, 5))
-        fn = lambda v: (
-            jnp.transpose(v, (3, 1, 0, 2)) * v.sum(axis=(0, 2, 3))[None, :, None, None]
-        )
+        fn = lambda v: jnp.transpose(v, (3, 1, 0, 2)) * v.sum(axis=(0, 2, 3))[None, :, None, None]
         harness.check(self, fn, x, tol=harness.LOOSE["f32"])
 
 

@@ -56,9 +56,7 @@ class DType:
 
 
 def _d(name, npd, size, wasm, kind, load, store):
-    return DType(
-        name, np.dtype(npd) if npd is not None else None, size, wasm, kind, load, store
-    )
+    return DType(name, np.dtype(npd) if npd is not None else None, size, wasm, kind, load, store)
 
 
 _TABLE = [

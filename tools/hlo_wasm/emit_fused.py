@@ -27,11 +27,7 @@ def _is_array_bcast(inst, byname) -> bool:
     if inst.opcode != "broadcast":
         return False
     src = byname[inst.operands[0]]
-    return (
-        src.opcode == "parameter"
-        and src.shape.dims != ()
-        and src.shape.dims != inst.shape.dims
-    )
+    return src.opcode == "parameter" and src.shape.dims != () and src.shape.dims != inst.shape.dims
 
 
 def _levels(comp: ir.Computation, rank: int) -> dict[str, int]:
@@ -53,7 +49,8 @@ def _levels(comp: ir.Computation, rank: int) -> dict[str, int]:
 
 def _simd_ok(comp: ir.Computation) -> bool:
     """True when every value is f32 (pred only as lane masks) and every op has an f32x4 form
-    for its actual operand dtypes."""
+    for its actual operand dtypes.
+    """
     byname = comp.by_name()
     for inst in comp.instructions:
         if inst.opcode == "tuple":
@@ -128,9 +125,7 @@ class _Loop:
         self.outs = list(zip(names, leaves(k.out)))
         self.dims = list(self.outs[0][1].shape.dims)
         self.lv = _levels(self.comp, len(self.dims))
-        self.nested = any(
-            _is_array_bcast(i, self.byname) for i in self.comp.instructions
-        )
+        self.nested = any(_is_array_bcast(i, self.byname) for i in self.comp.instructions)
         self.simd = _simd_ok(self.comp)
 
     def compute(self, level: int, vals: dict, simd: bool, src: dict, j: str) -> None:
@@ -173,9 +168,7 @@ class _Loop:
                 src[inst.name] = (self.params[inst.attr("number")], rowbase)
             elif _is_array_bcast(inst, self.byname):
                 leaf = self.params[self.byname[inst.operands[0]].attr("number")]
-                at = linear(
-                    [full[d] for d in inst.attr("dimensions", ())], leaf.shape.dims
-                )
+                at = linear([full[d] for d in inst.attr("dimensions", ())], leaf.shape.dims)
                 if self.lv[inst.name] == 2:
                     src[inst.name] = (leaf, self.k.set("i32", at, "bbase"))
                 else:
@@ -205,9 +198,7 @@ class _Loop:
             if main < inner:
                 k.loop(
                     inner - main,
-                    lambda t: self.element(
-                        dict(vals), False, src, f"(i32.add {t} (i32.const {main}))"
-                    ),
+                    lambda t: self.element(dict(vals), False, src, f"(i32.add {t} (i32.const {main}))"),
                     "tail",
                 )
             return
@@ -220,9 +211,7 @@ class _Loop:
             base = src.get("__out__", (None, self.rowbase))[1]
             at = f"(i32.add {base} {j})" if base != "(i32.const 0)" else j
             if simd:
-                self.k.emit(
-                    f"(v128.store offset={leaf.offset} (i32.shl {at} (i32.const 2)) {vals[name]})"
-                )
+                self.k.emit(f"(v128.store offset={leaf.offset} (i32.shl {at} (i32.const 2)) {vals[name]})")
             else:
                 self.k.emit(store(leaf, at, vals[name]))
 
@@ -243,9 +232,7 @@ def lower_fusion(k: Kernel) -> None:
     inner = loop.dims[-1]
 
     def per_row(oidx):
-        loop.rowbase = k.set(
-            "i32", linear(list(oidx) + ["(i32.const 0)"], loop.dims), "rowbase"
-        )
+        loop.rowbase = k.set("i32", linear(list(oidx) + ["(i32.const 0)"], loop.dims), "rowbase")
         loop.row(both, list(oidx), loop.rowbase, inner)
 
     k.nest(loop.dims[:-1], per_row, "o")

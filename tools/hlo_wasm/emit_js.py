@@ -1,5 +1,6 @@
 """JavaScript-side artefacts: the ES module loader (`NAME.mjs`), its TypeScript declarations
-(`NAME.d.ts`) and the manifest (exports, memory layout, byte sizes)."""
+(`NAME.d.ts`) and the manifest (exports, memory layout, byte sizes).
+"""
 
 import json
 
@@ -29,11 +30,7 @@ def signature_line(sig: dict) -> str:
     def one(e):
         return f"{e['dtype']}[{','.join(str(d) for d in e['shape'])}] {e['name']}"
 
-    return (
-        ", ".join(one(e) for e in sig["inputs"])
-        + " -> "
-        + ", ".join(one(e) for e in sig["outputs"])
-    )
+    return ", ".join(one(e) for e in sig["inputs"]) + " -> " + ", ".join(one(e) for e in sig["outputs"])
 
 
 def _entries(specs, leaves):
@@ -55,9 +52,7 @@ def _entries(specs, leaves):
     return out
 
 
-def manifest(
-    name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: str
-) -> dict:
+def manifest(name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: str) -> dict:
     """The manifest: exports, where inputs/outputs live, memory and module sizes."""
     return {
         "generator": banner.splitlines()[0],
@@ -141,9 +136,7 @@ def mjs(name: str, sig: dict, plan: memory.Plan, banner: str) -> str:
     ins = _entries(sig["inputs"], plan.inputs)
     outs = _entries(sig["outputs"], plan.outputs)
     ret = (
-        "[" + ", ".join(TYPED_ARRAY[o["dtype"]] for o in outs) + "]"
-        if len(outs) > 1
-        else TYPED_ARRAY[outs[0]["dtype"]]
+        "[" + ", ".join(TYPED_ARRAY[o["dtype"]] for o in outs) + "]" if len(outs) > 1 else TYPED_ARRAY[outs[0]["dtype"]]
     )
     return _MJS.format(
         banner="\n".join(f"// {line}" for line in banner.splitlines()),

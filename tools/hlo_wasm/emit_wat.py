@@ -71,9 +71,7 @@ class _Emitter:
         """Emits the code of one instruction into the current function."""
         out = self.plan.values[(scope, inst.name)]
         ins = [self.plan.values[(scope, o)] for o in inst.operands]
-        k = Kernel(
-            inst, ins, out, self.fb, self.module, self.computation, scope, self.plan
-        )
+        k = Kernel(inst, ins, out, self.fb, self.module, self.computation, scope, self.plan)
         if inst.opcode == "fusion":
             emit_fused.lower_fusion(k)
             return
@@ -82,8 +80,7 @@ class _Emitter:
             return
         if op.kernel is None:
             raise ir.CompileError(
-                f"op '{inst.opcode}' ({inst.where()}) reached the {registry.BACKEND} emitter "
-                "unfused and has no kernel"
+                f"op '{inst.opcode}' ({inst.where()}) reached the {registry.BACKEND} emitter unfused and has no kernel"
             )
         op.kernel(k, inst)
 

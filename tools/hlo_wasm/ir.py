@@ -97,11 +97,7 @@ class Instruction:
 
     def where(self) -> str:
         """A human-readable location for error messages."""
-        return (
-            f"HLO line {self.line}: {self.name} = {self.opcode}"
-            if self.line
-            else self.name
-        )
+        return f"HLO line {self.line}: {self.name} = {self.opcode}" if self.line else self.name
 
 
 @dataclasses.dataclass(frozen=True)

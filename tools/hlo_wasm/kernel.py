@@ -1,5 +1,6 @@
 """The code-building API that op lowerings use: locals, loops, loads, stores, inlined scalar
-computations. A `Kernel` wraps one instruction and the shared `FunctionBuilder`."""
+computations. A `Kernel` wraps one instruction and the shared `FunctionBuilder`.
+"""
 
 import dataclasses
 
@@ -163,14 +164,9 @@ class Kernel:
     def copy(self, dst: Leaf, src: Leaf) -> None:
         """memory.copy of a whole buffer (no-op when they coincide)."""
         if dst.offset != src.offset and dst.shape.nbytes:
-            self.emit(
-                f"(memory.copy (i32.const {dst.offset}) (i32.const {src.offset}) "
-                f"(i32.const {dst.shape.nbytes}))"
-            )
+            self.emit(f"(memory.copy (i32.const {dst.offset}) (i32.const {src.offset}) (i32.const {dst.shape.nbytes}))")
 
-    def scalar_comp(
-        self, name: str, args: list[tuple[str, str]]
-    ) -> list[tuple[str, str]]:
+    def scalar_comp(self, name: str, args: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Inlines scalar computation `name` on `(expr, dtype)` args.
 
         Returns `(local.get, dtype)` for each leaf of its root. Used for reducers,
@@ -192,10 +188,7 @@ class Kernel:
                 vals[inst.name] = tuple(vals[o] for o in inst.operands)
             elif op == "get-tuple-element":
                 vals[inst.name] = vals[inst.operands[0]][inst.attr("index")]
-            elif (
-                op in ("broadcast", "reshape", "bitcast", "copy")
-                and inst.shape.size == 1
-            ):
+            elif op in ("broadcast", "reshape", "bitcast", "copy") and inst.shape.size == 1:
                 vals[inst.name] = vals[inst.operands[0]]
             else:
                 opdef = registry.lookup(inst)

@@ -26,9 +26,7 @@ from tools.hlo_wasm import ir
 
 _HLO = flags.DEFINE_string("hlo", None, "HLO text file.", required=True)
 _SIGNATURE = flags.DEFINE_string("signature", None, "NAME.signature.json.")
-_NAME = flags.DEFINE_string(
-    "name", None, "Export name (a C identifier).", required=True
-)
+_NAME = flags.DEFINE_string("name", None, "Export name (a C identifier).", required=True)
 _OUT_WASM = flags.DEFINE_string("out_wasm", None, "Output .wasm.")
 _OUT_WAT = flags.DEFINE_string("out_wat", None, "Output .wat.")
 _OUT_MJS = flags.DEFINE_string("out_mjs", None, "Output .mjs (ES module loader).")
@@ -59,9 +57,7 @@ def main(argv):
     for path, data in outputs:
         if path:
             mode = "wb" if isinstance(data, bytes) else "w"
-            with open(
-                path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})
-            ) as f:
+            with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
                 f.write(data)
     return 0
 

@@ -127,18 +127,14 @@ def parse_literal(text: str, shape: ir.Shape) -> np.ndarray:
     dt = dtypes.get(shape.dtype)
     vals = [_scalar(t, shape.dtype) for t in toks]
     if len(vals) != shape.size:
-        raise ValueError(
-            f"literal has {len(vals)} values, shape {shape} needs {shape.size}"
-        )
+        raise ValueError(f"literal has {len(vals)} values, shape {shape} needs {shape.size}")
     if dt.is_int:
         info = np.iinfo(dt.np)
         vals = [v & ((1 << info.bits) - 1) for v in vals]
         arr = np.array(vals, dtype=np.uint64 if dt.bits == 64 else np.int64)
         arr = arr.astype(np.dtype(f"u{dt.size}")).view(dt.np)
     else:
-        arr = np.array(vals, dtype=np.float64 if dt.is_float else np.bool_).astype(
-            dt.np
-        )
+        arr = np.array(vals, dtype=np.float64 if dt.is_float else np.bool_).astype(dt.np)
     return arr.reshape(shape.dims)
 
 
@@ -153,9 +149,7 @@ def _parse_attr_value(key: str, v: str):
     if key in _RAW_ATTRS:
         return v
     if key in _CALL_ATTRS:
-        return tuple(
-            x.strip().lstrip("%") for x in v.strip("{}").split(",") if x.strip()
-        )
+        return tuple(x.strip().lstrip("%") for x in v.strip("{}").split(",") if x.strip())
     if re.fullmatch(r"\{[\s\d,-]*\}", v):
         return tuple(int(x) for x in v.strip("{}").split(",") if x.strip())
     if re.fullmatch(r"-?\d+", v):
@@ -173,9 +167,7 @@ def _parse_instruction(text: str, line_no: int) -> tuple[ir.Instruction, bool]:
     rest = s[eq + 1 :].lstrip()
     end = _match(rest, 0) if rest.startswith("(") else rest.index(" ")
     shape = parse_shape(rest[:end])
-    layouts = [
-        _layout_default(m) for m in re.finditer(r"\[([^\]]*)\]\{([^}]*)\}", rest[:end])
-    ]
+    layouts = [_layout_default(m) for m in re.finditer(r"\[([^\]]*)\]\{([^}]*)\}", rest[:end])]
     rest = rest[end:].lstrip()
     paren = rest.index("(")
     opcode = rest[:paren].strip()
@@ -255,9 +247,7 @@ def parse(text: str) -> ir.Module:
         if is_root:
             cur[2][0] = inst.name
     if cur is not None:
-        _fail(
-            cur[3], lines[cur[3] - 1], f"computation {cur[0]} is not closed with '}}'"
-        )
+        _fail(cur[3], lines[cur[3] - 1], f"computation {cur[0]} is not closed with '}}'")
     if not comps:
         raise _Error("HLO text holds no computation")
     if entry is None:

@@ -89,7 +89,5 @@ def lookup(inst: ir.Instruction) -> OpDef:
     _load_families()
     op = _REGISTRY.get(inst.opcode)
     if op is None:
-        raise ir.CompileError(
-            f"unsupported HLO op '{inst.opcode}' ({inst.where()}) in backend {BACKEND}"
-        )
+        raise ir.CompileError(f"unsupported HLO op '{inst.opcode}' ({inst.where()}) in backend {BACKEND}")
     return op

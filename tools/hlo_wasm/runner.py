@@ -29,18 +29,12 @@ class Runner:
             dt = dtypes.get(spec["dtype"]).np
             arr = np.ascontiguousarray(np.asarray(a).astype(dt, copy=False))
             if arr.size != spec["length"]:
-                raise ValueError(
-                    f"{spec['name']}: {arr.size} elements, want {spec['length']}"
-                )
+                raise ValueError(f"{spec['name']}: {arr.size} elements, want {spec['length']}")
             self.memory.write(self.store, arr.tobytes(), spec["offset"])
         self.fn(self.store)
         outs = []
         for spec in self.manifest["outputs"]:
-            raw = self.memory.read(
-                self.store, spec["offset"], spec["offset"] + spec["bytes"]
-            )
+            raw = self.memory.read(self.store, spec["offset"], spec["offset"] + spec["bytes"])
             dt = dtypes.get(spec["dtype"]).np
-            outs.append(
-                np.frombuffer(bytes(raw), dtype=dt).reshape(spec["shape"]).copy()
-            )
+            outs.append(np.frombuffer(bytes(raw), dtype=dt).reshape(spec["shape"]).copy())
         return outs

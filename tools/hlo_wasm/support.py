@@ -25,9 +25,7 @@ def _div(t: str, sign: str) -> str:
 
 
 def _rem(t: str, sign: str) -> str:
-    guard = (
-        f"({t}.eq (local.get $b) ({t}.const -1))" if sign == "s" else f"({t}.const 0)"
-    )
+    guard = f"({t}.eq (local.get $b) ({t}.const -1))" if sign == "s" else f"({t}.const 0)"
     return f"""(func ${t}_rem_{sign} (param $a {t}) (param $b {t}) (result {t})
   ;; XLA: x%0 = x; INT_MIN%-1 = 0.
   (if (result {t}) ({t}.eqz (local.get $b)) (then (local.get $a))
@@ -57,9 +55,7 @@ def _ipow(t: str) -> str:
 
 def _fix_odd(text: str) -> str:
     # "(i32.wrap_odd x)" -> low bit as i32, for either width.
-    text = text.replace(
-        "(i32.wrap_odd (local.get $e))", "(i32.and (local.get $e) (i32.const 1))"
-    )
+    text = text.replace("(i32.wrap_odd (local.get $e))", "(i32.and (local.get $e) (i32.const 1))")
     return text.replace(
         "(i64.wrap_odd (local.get $e))",
         "(i32.wrap_i64 (i64.and (local.get $e) (i64.const 1)))",
@@ -159,9 +155,7 @@ def _helpers() -> dict[str, str]:
 
 
 HELPERS = _helpers()
-_MATH: dict[
-    str, object
-] = {}  # mathlib functions looked up so far, by WAT name (a cache).
+_MATH: dict[str, object] = {}  # mathlib functions looked up so far, by WAT name (a cache).
 
 
 def math_call(op: str, dtype: str, simd: bool, args: list[str]) -> str:
@@ -169,9 +163,7 @@ def math_call(op: str, dtype: str, simd: bool, args: list[str]) -> str:
     try:
         from tools.hlo_wasm import mathlib
     except ImportError:
-        raise ir.CompileError(
-            f"op '{op}' needs tools.hlo_wasm.mathlib, which is not in this checkout"
-        ) from None
+        raise ir.CompileError(f"op '{op}' needs tools.hlo_wasm.mathlib, which is not in this checkout") from None
     try:
         fn = mathlib.lookup(op=op, dtype=dtype, simd=simd)
     except mathlib.UnsupportedMath as e:

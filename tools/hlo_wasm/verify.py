@@ -1,12 +1,14 @@
 """IR verifier: every operand exists and comes first, every op is registered, and each op's
-shape/dtype check (from the registry) holds. Errors name the HLO line and the op."""
+shape/dtype check (from the registry) holds. Errors name the HLO line and the op.
+"""
 
 from tools.hlo_wasm import ir, registry
 
 
 def _layout_ok(inst: ir.Instruction) -> bool:
     """Layouts are storage hints for logical ops (JAX writes `{0,1}` on transposes), but a
-    `bitcast` reinterprets memory, so it must be row-major on both sides here."""
+    `bitcast` reinterprets memory, so it must be row-major on both sides here.
+    """
     return inst.attr("layout") is None or inst.opcode != "bitcast"
 
 
@@ -16,16 +18,12 @@ def verify_computation(module: ir.Module, comp: ir.Computation) -> None:
     for inst in comp.instructions:
         for o in inst.operands:
             if o not in shapes:
-                raise ir.CompileError(
-                    f"{inst.where()}: operand {o!r} is not defined before use"
-                )
+                raise ir.CompileError(f"{inst.where()}: operand {o!r} is not defined before use")
         for name in inst.called:
             try:
                 module.computation(name)
             except KeyError:
-                raise ir.CompileError(
-                    f"{inst.where()}: calls unknown computation {name!r}"
-                ) from None
+                raise ir.CompileError(f"{inst.where()}: calls unknown computation {name!r}") from None
         if inst.opcode != "fusion":
             op = registry.lookup(inst)
             try:
@@ -42,9 +40,7 @@ def verify_computation(module: ir.Module, comp: ir.Computation) -> None:
             )
         shapes[inst.name] = inst.shape
     if comp.root not in shapes:
-        raise ir.CompileError(
-            f"computation {comp.name}: root {comp.root!r} is not defined"
-        )
+        raise ir.CompileError(f"computation {comp.name}: root {comp.root!r} is not defined")
 
 
 def verify(module: ir.Module) -> None:

@@ -13,8 +13,8 @@ import sys
 
 import numpy as np
 from absl import app, flags
-from tools.hlo_wasm.runner import Runner
 
+from tools.hlo_wasm.runner import Runner
 from tools.wasm_test import compare
 
 _MODULE = flags.DEFINE_multi_string("module", [], "WASM,MANIFEST,REFERENCE of one module.")

@@ -31,9 +31,7 @@ _GENERATORS: dict[str, Callable[[Kind], MathFunction]] = {
 _OPS: dict[str, str] = {op: short for fam in _FAMILIES for op, short in fam.OPS.items()}
 _VARIANTS = (("f32", False), ("f64", False), ("f32", True))
 
-SUPPORTED: tuple[tuple[str, str, bool], ...] = tuple(
-    (op, dtype, simd) for op in _OPS for dtype, simd in _VARIANTS
-)
+SUPPORTED: tuple[tuple[str, str, bool], ...] = tuple((op, dtype, simd) for op in _OPS for dtype, simd in _VARIANTS)
 
 
 @functools.cache

@@ -18,9 +18,7 @@ _HIGH_TO_LOW = "8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7"
 _JOIN_LOWS = "0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23"
 
 
-def promoted(
-    kind: Kind, name: str, kernel: str, params: Sequence[str], doc: str
-) -> MathFunction:
+def promoted(kind: Kind, name: str, kernel: str, params: Sequence[str], doc: str) -> MathFunction:
     """An f32 (or f32x4) function `name` that evaluates the f64 (f64x2) function `kernel`.
 
     Args:
@@ -42,10 +40,7 @@ def promoted(
     if kind != F32X4:
         raise ValueError(f"promoted() is for f32 kinds, not {kind.name}")
     lows = [f"(f64x2.promote_low_f32x4 {b.param(p)})" for p in params]
-    highs = [
-        f"(f64x2.promote_low_f32x4 (i8x16.shuffle {_HIGH_TO_LOW} {b.param(p)} {b.param(p)}))"
-        for p in params
-    ]
+    highs = [f"(f64x2.promote_low_f32x4 (i8x16.shuffle {_HIGH_TO_LOW} {b.param(p)} {b.param(p)}))" for p in params]
     b.comment("lanes 0-1 and lanes 2-3 in f64x2, then demote and join")
     lo = b.let("lo", f"(f32x4.demote_f64x2_zero {b.call('f64x2_' + kernel, *lows)})")
     hi = b.let("hi", f"(f32x4.demote_f64x2_zero {b.call('f64x2_' + kernel, *highs)})")

@@ -187,19 +187,19 @@ class Builder:
         return f"({self.kind.fop}.{op} {a} {b})"
 
     def add(self, a: str, b: str) -> str:
-        """a + b."""
+        """A + b."""
         return self._f2("add", a, b)
 
     def sub(self, a: str, b: str) -> str:
-        """a - b."""
+        """A - b."""
         return self._f2("sub", a, b)
 
     def mul(self, a: str, b: str) -> str:
-        """a * b."""
+        """A * b."""
         return self._f2("mul", a, b)
 
     def div(self, a: str, b: str) -> str:
-        """a / b."""
+        """A / b."""
         return self._f2("div", a, b)
 
     def neg(self, a: str) -> str:
@@ -241,7 +241,7 @@ class Builder:
         return self._f2(op, a, b)
 
     def select(self, mask: str, a: str, b: str) -> str:
-        """mask ? a : b, lane-wise (a and b of the same type)."""
+        """Mask ? a : b, lane-wise (a and b of the same type)."""
         if self.kind.simd:
             return f"(v128.bitselect {a} {b} {mask})"
         return f"(select {a} {b} {mask})"
@@ -320,22 +320,16 @@ class Builder:
     def to_int(self, integral: str) -> str:
         """Integer value of an integral float with |v| < 2^(mant-1)."""
         magic = self.magic()
-        return self.isub(
-            self.bits(self.add(integral, self.f(magic))), self.bits(self.f(magic))
-        )
+        return self.isub(self.bits(self.add(integral, self.f(magic))), self.bits(self.f(magic)))
 
     def to_float(self, integer: str) -> str:
         """Float value of an integer with |v| < 2^(mant-1)."""
         magic = self.magic()
-        return self.sub(
-            self.from_bits(self.iadd(integer, self.bits(self.f(magic)))), self.f(magic)
-        )
+        return self.sub(self.from_bits(self.iadd(integer, self.bits(self.f(magic)))), self.f(magic))
 
     def pow2(self, k_int: str) -> str:
         """2^k as a float for an integer k in the normal exponent range."""
-        return self.from_bits(
-            self.shift("shl", self.iadd(k_int, self.i(self.kind.bias)), self.kind.mant)
-        )
+        return self.from_bits(self.shift("shl", self.iadd(k_int, self.i(self.kind.bias)), self.kind.mant))
 
     # ----- assembly ------------------------------------------------------------------------
     def finish(self, result: str) -> str:

@@ -62,7 +62,7 @@ def _clamp(b: Builder, x: str, lo: float, hi: float) -> str:
 
 
 def _reduce_ln2(b: Builder, x: str) -> tuple[str, str, str]:
-    """k = nearest(x / ln2), r = x - k ln2 (two-part Cody-Waite).
+    """K = nearest(x / ln2), r = x - k ln2 (two-part Cody-Waite).
 
     Returns (k, r, ki): float locals k and r, and an expression for k as an integer. Adding
     the magic number 1.5 * 2^mant rounds x / ln2 to an integer (ties to even, like
@@ -78,7 +78,7 @@ def _reduce_ln2(b: Builder, x: str) -> tuple[str, str, str]:
 
 
 def _scale2(b: Builder, v: str, k_int: str) -> str:
-    """v * 2^k for an integer k with |k| <= 2 * bias, in two exact-or-once-rounded steps."""
+    """V * 2^k for an integer k with |k| <= 2 * bias, in two exact-or-once-rounded steps."""
     ki = b.leti("ki", k_int)
     k1 = b.leti("k1", b.shift("shr_s", ki, 1))
     return b.mul(b.mul(v, b.pow2(k1)), b.pow2(b.isub(ki, k1)))
@@ -133,9 +133,7 @@ def log_reduce(b: Builder, v: str) -> tuple[str, str]:
     one = kind.bias << kind.mant  # bits of 1.0
     sqrt_half = _float_bits(math.sqrt(0.5), kind.bits)
     mask = (1 << kind.mant) - 1
-    b.comment(
-        "move the exponent boundary to sqrt(1/2): k = exponent, m = mantissa in [.707, 1.414)"
-    )
+    b.comment("move the exponent boundary to sqrt(1/2): k = exponent, m = mantissa in [.707, 1.414)")
     ix = b.leti("ix", b.iadd(b.bits(v), b.i(one - sqrt_half)))
     k = b.let("kf", b.to_float(b.isub(b.shift("shr_s", ix, kind.mant), b.i(kind.bias))))
     m = b.from_bits(b.iadd(b.iand(ix, b.i(mask)), b.i(sqrt_half)))
@@ -220,7 +218,7 @@ def logistic(kind: Kind) -> MathFunction:
 
 
 def _log_specials(b: Builder, x: str, res: str, pole: float) -> str:
-    """pole -> -inf, below pole -> NaN, +inf -> +inf, NaN -> NaN."""
+    """Pole -> -inf, below pole -> NaN, +inf -> +inf, NaN -> NaN."""
     res = b.select(b.cmp("eq", x, b.f(pole)), b.f(-math.inf), res)
     res = b.select(b.cmp("lt", x, b.f(pole)), b.f(math.nan), res)
     res = b.select(b.cmp("eq", x, b.f(math.inf)), x, res)

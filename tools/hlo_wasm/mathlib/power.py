@@ -22,22 +22,20 @@ from tools.hlo_wasm.mathlib._core import LN2, MathFunction, function, split
 from tools.hlo_wasm.mathlib._promote import promoted
 from tools.hlo_wasm.mathlib._wat import Builder, Kind
 
-_SPLITTER = (
-    2.0**27 + 1.0
-)  # Dekker/Veltkamp split of a 53-bit significand into 26 + 27 bits
+_SPLITTER = 2.0**27 + 1.0  # Dekker/Veltkamp split of a 53-bit significand into 26 + 27 bits
 # 2 atanh(s) = 2 s + s^3 R(z), z = s^2, R(z) = sum 2/(2j+3) z^j; |s| <= 0.172, to s^27.
 _R = [float(Fraction(2, 2 * j + 3)) for j in range(13)]
 
 
 def _split(b: Builder, a: str, name: str) -> tuple[str, str]:
-    """a = hi + lo with 26-bit hi (Veltkamp)."""
+    """A = hi + lo with 26-bit hi (Veltkamp)."""
     c = b.let(name + "_c", b.mul(a, b.f(_SPLITTER)))
     hi = b.let(name + "_h", b.sub(c, b.sub(c, a)))
     return hi, b.let(name + "_l", b.sub(a, hi))
 
 
 def _two_prod(b: Builder, a: str, c: str, name: str) -> tuple[str, str]:
-    """p = fl(a c) and the exact error a c - p (Dekker, no FMA in standard SIMD)."""
+    """P = fl(a c) and the exact error a c - p (Dekker, no FMA in standard SIMD)."""
     p = b.let(name, b.mul(a, c))
     ah, al = _split(b, a, name + "a")
     ch, cl = _split(b, c, name + "b")
@@ -49,7 +47,7 @@ def _two_prod(b: Builder, a: str, c: str, name: str) -> tuple[str, str]:
 
 
 def _two_sum(b: Builder, a: str, c: str, name: str) -> tuple[str, str]:
-    """s = fl(a + c) and the exact error (Knuth's two-sum, any magnitudes)."""
+    """S = fl(a + c) and the exact error (Knuth's two-sum, any magnitudes)."""
     a = b.let(name + "_x", a)
     c = b.let(name + "_y", c)
     s = b.let(name, b.add(a, c))
@@ -69,27 +67,19 @@ def _log_dd(b: Builder, ax: str) -> tuple[str, str]:
     s = b.let("s", b.div(f, d))
     pr, pe = _two_prod(b, s, d, "sd")
     slo = b.let("slo", b.div(b.sub(b.sub(b.sub(f, pr), pe), b.mul(s, dlo)), d))
-    b.comment(
-        "s^3 R(z) as a double-double: it is up to 1% of log m, too big for a tail"
-    )
+    b.comment("s^3 R(z) as a double-double: it is up to 1% of log m, too big for a tail")
     zh, ze = _two_prod(b, s, s, "z")
     ch, ce = _two_prod(b, s, zh, "c")
-    s3lo = b.add(
-        b.add(ce, b.mul(s, ze)), b.mul(b.mul(b.f(3.0), zh), slo)
-    )  # (s + s_lo)^3
+    s3lo = b.add(b.add(ce, b.mul(s, ze)), b.mul(b.mul(b.f(3.0), zh), slo))  # (s + s_lo)^3
     r_hi = _R[0]
-    r_lo = b.add(
-        b.f(float(Fraction(2, 3) - Fraction(r_hi))), b.mul(zh, b.poly(zh, _R[1:]))
-    )
+    r_lo = b.add(b.f(float(Fraction(2, 3) - Fraction(r_hi))), b.mul(zh, b.poly(zh, _R[1:])))
     qh, qe = _two_prod(b, ch, b.f(r_hi), "q")
     q_lo = b.add(b.add(qe, b.mul(ch, r_lo)), b.mul(s3lo, b.f(r_hi)))
     hi, lo = split(LN2, 32, 64)
     b.comment("k ln2_hi + 2 s + q_hi (two two-sums) + the small terms")
     s0, e0 = _two_sum(b, b.mul(k, b.f(hi)), b.mul(b.f(2.0), s), "l0")
     s1, e1 = _two_sum(b, s0, qh, "l1")
-    small = b.add(
-        b.add(b.add(e0, e1), q_lo), b.add(b.mul(b.f(2.0), slo), b.mul(k, b.f(lo)))
-    )
+    small = b.add(b.add(b.add(e0, e1), q_lo), b.add(b.mul(b.f(2.0), slo), b.mul(k, b.f(lo))))
     l0 = b.let("ll", small)
     lh = b.let("lh", b.add(s1, l0))
     return lh, b.let("ll", b.sub(l0, b.sub(lh, s1)))
@@ -107,12 +97,8 @@ def _pow_kernel(kind: Kind) -> MathFunction:
     ax = b.let("ax", b.abs(x))
     lh, ll = _log_dd(b, ax)
     ph, pe = _two_prod(b, y, lh, "yl")
-    b.comment(
-        "beyond |y log x| = 2000 the result is 0 or inf; drop the tail (it may be NaN)"
-    )
-    tail = b.select(
-        b.cmp("lt", b.abs(ph), b.f(2000.0)), b.add(pe, b.mul(y, ll)), b.f(0.0)
-    )
+    b.comment("beyond |y log x| = 2000 the result is 0 or inf; drop the tail (it may be NaN)")
+    tail = b.select(b.cmp("lt", b.abs(ph), b.f(2000.0)), b.add(pe, b.mul(y, ll)), b.f(0.0))
     v = b.let("v", exp_log.exp_core(b, ph, tail))
     b.comment("x = 0 or inf, or y = +-inf: 0 or inf by the sign of y log|x|")
     edge = b.m_or(
@@ -142,7 +128,7 @@ def _pow_kernel(kind: Kind) -> MathFunction:
 
 
 def power(kind: Kind) -> MathFunction:
-    """pow for every kind (f32 kinds through the f64 kernel)."""
+    """Pow for every kind (f32 kinds through the f64 kernel)."""
     if kind.bits == 64:
         return _pow_kernel(kind)
     return promoted(kind, f"{kind.name}_pow", "pow", ["x", "y"], "pow(x, y)")

@@ -37,10 +37,7 @@ def _two_over_sqrt_pi() -> Fraction:
     return Fraction(2 / Decimal(PI.numerator / Decimal(PI.denominator)).sqrt())
 
 
-_ERF_SERIES = [
-    float(_two_over_sqrt_pi() * Fraction((-1) ** n, math.factorial(n) * (2 * n + 1)))
-    for n in range(20)
-]
+_ERF_SERIES = [float(_two_over_sqrt_pi() * Fraction((-1) ** n, math.factorial(n) * (2 * n + 1))) for n in range(20)]
 _ERF_C0_MINUS_1 = float(_two_over_sqrt_pi() - 1)
 # (lo, hi, coefficients of g in u = (|x| - mid) / half), fitted by tools in the commit message.
 _ERFC_PIECES = (
@@ -162,14 +159,10 @@ def _cbrt_kernel(kind: Kind) -> MathFunction:
     ax = b.let("ax", b.abs(x))
     tiny = b.letm("tiny", b.cmp("lt", ax, b.f(2.0**-1022)))
     huge = b.letm("huge", b.cmp("gt", ax, b.f(2.0**1000)))
-    b.comment(
-        "subnormals scaled up by 2^54, huge values down by 2^-60 (so t^3 cannot overflow)"
-    )
+    b.comment("subnormals scaled up by 2^54, huge values down by 2^-60 (so t^3 cannot overflow)")
     a = b.let(
         "a",
-        b.mul(
-            ax, b.select(tiny, b.f(2.0**54), b.select(huge, b.f(2.0**-60), b.f(1.0)))
-        ),
+        b.mul(ax, b.select(tiny, b.f(2.0**54), b.select(huge, b.f(2.0**-60), b.f(1.0)))),
     )
     high = b.to_float(b.shift("shr_u", b.bits(a), 32))
     guess = b.iadd(b.to_int(b.floor(b.mul(high, b.f(1.0 / 3.0)))), b.i(_CBRT_BIAS))
@@ -178,9 +171,7 @@ def _cbrt_kernel(kind: Kind) -> MathFunction:
         t3 = b.let("t3", b.mul(b.mul(t, t), t))
         t = b.let(
             "t",
-            b.mul(
-                t, b.div(b.add(t3, b.mul(b.f(2.0), a)), b.add(b.mul(b.f(2.0), t3), a))
-            ),
+            b.mul(t, b.div(b.add(t3, b.mul(b.f(2.0), a)), b.add(b.mul(b.f(2.0), t3), a))),
         )
     b.comment("final Newton step with the residual a - t^3 computed exactly (Dekker)")
     p, pe = _two_prod(b, t, t, "p")
@@ -191,9 +182,7 @@ def _cbrt_kernel(kind: Kind) -> MathFunction:
         b.mul(t, b.select(tiny, b.f(2.0**-18), b.select(huge, b.f(2.0**20), b.f(1.0)))),
         x,
     )
-    keep = b.m_or(
-        b.m_or(b.cmp("eq", x, b.f(0.0)), b.cmp("eq", ax, b.f(math.inf))), b.is_nan(x)
-    )
+    keep = b.m_or(b.m_or(b.cmp("eq", x, b.f(0.0)), b.cmp("eq", ax, b.f(math.inf))), b.is_nan(x))
     return function(b, b.select(keep, x, r))
 
 
@@ -216,10 +205,7 @@ def _erf_kernel(kind: Kind) -> MathFunction:
     for lo, hi, piece in _ERFC_PIECES:
         inside = b.letm("in", b.cmp("ge", ax, b.f(lo)))
         padded = list(piece) + [0.0] * (ncoef - len(piece))
-        coeffs = [
-            b.select(inside, b.f(c), prev)
-            for c, prev in zip(padded, coeffs, strict=True)
-        ]
+        coeffs = [b.select(inside, b.f(c), prev) for c, prev in zip(padded, coeffs, strict=True)]
         mid = b.select(inside, b.f((lo + hi) / 2), mid)
         inv_half = b.select(inside, b.f(2 / (hi - lo)), inv_half)
         coeffs = [b.let(f"g{i}", c) for i, c in enumerate(coeffs)]
@@ -233,9 +219,7 @@ def _erf_kernel(kind: Kind) -> MathFunction:
     sq, sq_err = _two_prod(b, ax, ax, "sq")
     e = b.let("e", exp_log.exp_core(b, b.neg(sq), b.neg(sq_err)))
     big = b.copysign(b.sub(b.f(1.0), b.mul(e, g)), x)
-    res = b.select(
-        b.cmp("ge", ax, b.f(_ERFC_PIECES[-1][1])), b.copysign(b.f(1.0), x), big
-    )
+    res = b.select(b.cmp("ge", ax, b.f(_ERFC_PIECES[-1][1])), b.copysign(b.f(1.0), x), big)
     return function(b, b.select(b.cmp("lt", ax, b.f(1.0)), small, res))
 
 
@@ -250,12 +234,8 @@ def _erf_f32(kind: Kind) -> MathFunction:
     x = b.param("x")
     ax = b.let("ax", b.abs(x))
     z = b.let("zz", b.mul(x, x))
-    b.comment(
-        "x + x (2/sqrt(pi) - 1 + z Q(z)): the exact leading x keeps the error ~0.6 ulp"
-    )
-    small = b.let(
-        "small", b.add(x, b.mul(x, b.poly(z, [_ERF_C0_MINUS_1, *_ERF_SERIES[1:11]])))
-    )
+    b.comment("x + x (2/sqrt(pi) - 1 + z Q(z)): the exact leading x keeps the error ~0.6 ulp")
+    small = b.let("small", b.add(x, b.mul(x, b.poly(z, [_ERF_C0_MINUS_1, *_ERF_SERIES[1:11]]))))
     (_, mid, first), (_, top, second) = _ERFC_PIECES_F32
     upper = b.letm("upper", b.cmp("ge", ax, b.f(mid)))
     b.comment("u = 2|x| - 3 on [1, 2], |x| - 3 on [2, 4] (both exact)")
@@ -271,14 +251,14 @@ def _erf_f32(kind: Kind) -> MathFunction:
 
 
 def cbrt(kind: Kind) -> MathFunction:
-    """cbrt for every kind (f32 kinds through the f64 kernel)."""
+    """Cbrt for every kind (f32 kinds through the f64 kernel)."""
     if kind.bits == 64:
         return _cbrt_kernel(kind)
     return promoted(kind, f"{kind.name}_cbrt", "cbrt", ["x"], "cbrt(x)")
 
 
 def erf(kind: Kind) -> MathFunction:
-    """erf for every kind (f32 kinds through the f64 kernel)."""
+    """Erf for every kind (f32 kinds through the f64 kernel)."""
     if kind.bits == 64:
         return _erf_kernel(kind)
     return _erf_f32(kind)

@@ -26,9 +26,7 @@ from tools.hlo_wasm.mathlib._promote import promoted
 from tools.hlo_wasm.mathlib._wat import Builder, Kind
 from tools.hlo_wasm.mathlib.power import _two_prod
 
-PI = Fraction(
-    "3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798"
-)
+PI = Fraction("3.14159265358979323846264338327950288419716939937510582097494459230781640628620899862803482534211706798")
 PIO2 = PI / 2
 
 
@@ -49,7 +47,7 @@ def _two_over_pi(bits: int) -> Fraction:
 
 
 def _pieces(value: Fraction, widths: tuple[int, ...]) -> list[float]:
-    """value = sum of floats with the given significant-bit widths (last one rounded)."""
+    """Value = sum of floats with the given significant-bit widths (last one rounded)."""
     out = []
     rest = value
     for width in widths:
@@ -88,7 +86,7 @@ _COS = [float((-1) ** n * Fraction(1, math.factorial(2 * n))) for n in range(2, 
 
 
 def _two_sum(b: Builder, a: str, c: str, name: str) -> tuple[str, str]:
-    """s = fl(a + c) and the exact error e (Knuth's branch-free two-sum)."""
+    """S = fl(a + c) and the exact error e (Knuth's branch-free two-sum)."""
     s = b.let(name, b.add(a, c))
     bb = b.let(name + "_b", b.sub(s, a))
     e = b.let(name + "_e", b.add(b.sub(a, b.sub(s, bb)), b.sub(c, bb)))
@@ -108,18 +106,16 @@ def _reduce_cw(b: Builder, x: str) -> tuple[str, str, str]:
 
 
 def _mod4(b: Builder, v: str) -> str:
-    """v - 4 floor(v / 4): exact for any float, in [0, 4)."""
+    """V - 4 floor(v / 4): exact for any float, in [0, 4)."""
     return b.sub(v, b.mul(b.f(4.0), b.floor(b.mul(v, b.f(0.25)))))
 
 
 def _mod4_centred(b: Builder, v: str) -> str:
-    """v - 4 nearest(v / 4): exact, in [-2, 2], and v itself when |v| < 2 (tiny terms stay exact)."""
+    """V - 4 nearest(v / 4): exact, in [-2, 2], and v itself when |v| < 2 (tiny terms stay exact)."""
     return b.sub(v, b.mul(b.f(4.0), b.nearest(b.mul(v, b.f(0.25)))))
 
 
-def _reduce_big(
-    b: Builder, parts: list[str], chunks: list[Fraction], compensated: bool
-) -> tuple[str, str]:
+def _reduce_big(b: Builder, parts: list[str], chunks: list[Fraction], compensated: bool) -> tuple[str, str]:
     """Exact-product reduction: (k, r) with x = sum(parts) ~ k pi/2 + r, |r| <= pi/4.
 
     Every part times every chunk must be exact (part bits + chunk bits <= 53). With
@@ -134,10 +130,7 @@ def _reduce_big(
     late = [chunk < Fraction(2) ** -900 for chunk in chunks]
     scaled = parts
     if any(late):
-        scaled = [
-            b.let(f"xs{i}", b.mul(p, b.f(2.0**-_CHUNK_SCALE)))
-            for i, p in enumerate(parts)
-        ]
+        scaled = [b.let(f"xs{i}", b.mul(p, b.f(2.0**-_CHUNK_SCALE))) for i, p in enumerate(parts)]
     for chunk, is_late in zip(chunks, late, strict=True):
         for part in scaled if is_late else parts:
             factor = b.f(float(chunk * 2**_CHUNK_SCALE) if is_late else float(chunk))
@@ -153,9 +146,7 @@ def _reduce_big(
     if not compensated:
         return kb, b.mul(fb, b.f(float(PIO2)))
     p_hi, p_lo = _pieces(PIO2, (53, 53))
-    return kb, b.add(
-        b.mul(fb, b.f(p_hi)), b.add(b.mul(fb, b.f(p_lo)), b.mul(fe, b.f(p_hi)))
-    )
+    return kb, b.add(b.mul(fb, b.f(p_hi)), b.add(b.mul(fb, b.f(p_lo)), b.mul(fe, b.f(p_hi))))
 
 
 def _rem_pio2(which: str):
@@ -183,7 +174,7 @@ def _rem_pio2(which: str):
 
 
 def _sin_cos(b: Builder, hi: str, lo: str) -> tuple[str, str, str, str]:
-    """sin and cos of hi + lo (|hi| <= pi/4, lo a tiny tail) as locals, plus their rounding tails."""
+    """Sin and cos of hi + lo (|hi| <= pi/4, lo a tiny tail) as locals, plus their rounding tails."""
     z = b.let("z", b.mul(hi, hi))
     hz = b.let("hz", b.mul(b.f(0.5), z))
     s_tail = b.let(
@@ -200,7 +191,7 @@ def _sin_cos(b: Builder, hi: str, lo: str) -> tuple[str, str, str, str]:
 
 
 def _tan_from(b: Builder, odd: str, sc: tuple[str, str, str, str]) -> str:
-    """tan = s/c (even quadrant) or -c/s (odd), with one correction step using the tails."""
+    """Tan = s/c (even quadrant) or -c/s (odd), with one correction step using the tails."""
     s, c, s_lo, c_lo = sc
     num = b.let("num", b.select(odd, c, s))
     den = b.let("den", b.select(odd, s, c))
@@ -281,9 +272,7 @@ def _trig(which: str):
         if kind.bits == 64:
             return _trig_kernel(kind, which, f32_arg=False)
         name = f"{kind.name}_{which}"
-        return promoted(
-            kind, name, f"{which}_of_f32", ["x"], f"{which}(x) for any f32 x"
-        )
+        return promoted(kind, name, f"{which}_of_f32", ["x"], f"{which}(x) for any f32 x")
 
     gen.__doc__ = f"{which} for every kind."
     return gen
@@ -329,10 +318,7 @@ def _atan_exact(c: Fraction) -> Fraction:
     return Fraction(total * 4)
 
 
-_ATAN_CENTRES = [
-    _pieces(_atan_exact(Fraction(j, 4)), (53, 53)) if j else [0.0, 0.0]
-    for j in range(5)
-]
+_ATAN_CENTRES = [_pieces(_atan_exact(Fraction(j, 4)), (53, 53)) if j else [0.0, 0.0] for j in range(5)]
 _ATAN = [float(Fraction((-1) ** n, 2 * n + 1)) for n in range(1, 10)]
 _PI_HI, _PI_LO = _pieces(PI, (53, 53))
 _PIO2_HI, _PIO2_LO = _pieces(PIO2, (53, 53))

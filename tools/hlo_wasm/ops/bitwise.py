@@ -99,9 +99,7 @@ _reg("shift-right-arithmetic", _shift_ref("arith"), _shift_scalar("arith"), _INT
 def _popcnt_ref(inst, args, env):
     x = args[0]
     u = x.view(np.dtype(f"u{x.dtype.itemsize}")).astype(np.uint64)
-    return np.vectorize(lambda v: int(v).bit_count(), otypes=[np.int64])(u).astype(
-        x.dtype
-    )
+    return np.vectorize(lambda v: int(v).bit_count(), otypes=[np.int64])(u).astype(x.dtype)
 
 
 def _popcnt_scalar(inst, dts, a):
@@ -119,9 +117,7 @@ def _clz_ref(inst, args, env):
     x = args[0]
     bits = 8 * x.dtype.itemsize
     u = x.view(np.dtype(f"u{x.dtype.itemsize}")).astype(np.uint64)
-    return np.vectorize(lambda v: bits - int(v).bit_length(), otypes=[np.int64])(
-        u
-    ).astype(x.dtype)
+    return np.vectorize(lambda v: bits - int(v).bit_length(), otypes=[np.int64])(u).astype(x.dtype)
 
 
 def _clz_scalar(inst, dts, a):

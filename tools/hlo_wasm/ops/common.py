@@ -25,20 +25,14 @@ def require(cond: bool, msg: str) -> None:
         raise ValueError(msg)
 
 
-def check_same(
-    inst: ir.Instruction, shapes: list[ir.Shape], out_dtype: str | None = None
-):
+def check_same(inst: ir.Instruction, shapes: list[ir.Shape], out_dtype: str | None = None):
     """All operands have the result's dims; their dtypes agree (and equal `out_dtype`)."""
     dts = {s.dtype for s in shapes}
     require(len(dts) <= 1, f"operand dtypes differ: {[str(s) for s in shapes]}")
     for s in shapes:
-        require(
-            s.dims == inst.shape.dims, f"operand {s} does not match result {inst.shape}"
-        )
+        require(s.dims == inst.shape.dims, f"operand {s} does not match result {inst.shape}")
     want = out_dtype or (shapes[0].dtype if shapes else inst.shape.dtype)
-    require(
-        inst.shape.dtype == want, f"result dtype {inst.shape.dtype}, expected {want}"
-    )
+    require(inst.shape.dtype == want, f"result dtype {inst.shape.dtype}, expected {want}")
 
 
 def norm(dtype: str, expr: str) -> str:

@@ -51,11 +51,7 @@ def _ref(inst, args, env):
         for kw in np.ndindex(*[rhs.shape[d] for d in rs]):
             pos = []
             for s in range(len(ls)):
-                p = (
-                    o[os_[s]] * w["stride"][s]
-                    + kw[s] * w["rhs_dilate"][s]
-                    - w["pad"][s][0]
-                )
+                p = o[os_[s]] * w["stride"][s] + kw[s] * w["rhs_dilate"][s] - w["pad"][s][0]
                 if p < 0 or p % w["lhs_dilate"][s]:
                     break
                 p //= w["lhs_dilate"][s]
@@ -105,9 +101,7 @@ def _kernel(k, inst):
                     f"(i32.mul {kw[s]} (i32.const {w['rhs_dilate'][s]}))) (i32.const {w['pad'][s][0]}))"
                 )
                 if w["lhs_dilate"][s] > 1:
-                    conds.append(
-                        f"(i32.eqz (i32.rem_s {e} (i32.const {w['lhs_dilate'][s]})))"
-                    )
+                    conds.append(f"(i32.eqz (i32.rem_s {e} (i32.const {w['lhs_dilate'][s]})))")
                     e = f"(i32.div_s {e} (i32.const {w['lhs_dilate'][s]}))"
                 p = k.set("i32", e, "p")
                 conds.append(f"(i32.lt_u {p} (i32.const {lhs.shape.dims[ls[s]]}))")
@@ -128,13 +122,8 @@ def _kernel(k, inst):
                 ri[rhs_l.index("i")], ri[rhs_l.index("o")] = ci[0], f
                 for s, kv in enumerate(kw):
                     ri[rs[s]] = kv
-                prod = (
-                    f"({t}.mul {load(lhs, linear(li, lhs.shape.dims))} "
-                    f"{load(rhs, linear(ri, rhs.shape.dims))})"
-                )
-                k.emit(
-                    f"(local.set {acc} {c.norm(out.shape.dtype, f'({t}.add (local.get {acc}) {prod})')})"
-                )
+                prod = f"({t}.mul {load(lhs, linear(li, lhs.shape.dims))} {load(rhs, linear(ri, rhs.shape.dims))})"
+                k.emit(f"(local.set {acc} {c.norm(out.shape.dtype, f'({t}.add (local.get {acc}) {prod})')})")
 
             k.nest([cin], per_in, "c")
             k.fb.depth -= 1
@@ -147,15 +136,9 @@ def _kernel(k, inst):
 
 
 def _check(inst, shapes):
-    c.require(
-        inst.attr("batch_group_count", 1) == 1, "batch_group_count > 1 is not supported"
-    )
+    c.require(inst.attr("batch_group_count", 1) == 1, "batch_group_count > 1 is not supported")
     c.require(shapes[0].dtype == shapes[1].dtype, "convolution operand dtypes differ")
     parse_labels(inst.attr("dim_labels"))
 
 
-registry.register(
-    registry.OpDef(
-        "convolution", _FAMILY, _check, _ref, kernel=_kernel, dtypes=c.FLOATS
-    )
-)
+registry.register(registry.OpDef("convolution", _FAMILY, _check, _ref, kernel=_kernel, dtypes=c.FLOATS))

@@ -1,5 +1,6 @@
 """Element type conversion: `convert` (value-preserving, saturating float->int as XLA does)
-and `bitcast-convert` (same-width reinterpretation)."""
+and `bitcast-convert` (same-width reinterpretation).
+"""
 
 import numpy as np
 
@@ -132,9 +133,7 @@ registry.register(
         check=_bitcast_check,
         reference=lambda inst, args, env: args[0].view(dtypes.get(inst.shape.dtype).np),
         scalar=_bitcast_scalar,
-        simd=lambda inst, dts, a: (
-            a[0] if {dts[0], inst.shape.dtype} <= {"f32"} else None
-        ),
+        simd=lambda inst, dts, a: a[0] if {dts[0], inst.shape.dtype} <= {"f32"} else None,
         dtypes=("f32", "s32", "f64", "s64"),
     )
 )

@@ -32,12 +32,8 @@ def _free(rank, batch, contract):
 def _check(inst, shapes):
     lhs, rhs = shapes
     lb, lc, rb, rc = _dims(inst)
-    c.require(
-        lhs.dtype == rhs.dtype, f"dot operand dtypes differ: {lhs.dtype} vs {rhs.dtype}"
-    )
-    c.require(
-        [lhs.dims[d] for d in lc] == [rhs.dims[d] for d in rc], "dot contracting sizes"
-    )
+    c.require(lhs.dtype == rhs.dtype, f"dot operand dtypes differ: {lhs.dtype} vs {rhs.dtype}")
+    c.require([lhs.dims[d] for d in lc] == [rhs.dims[d] for d in rc], "dot contracting sizes")
     c.require([lhs.dims[d] for d in lb] == [rhs.dims[d] for d in rb], "dot batch sizes")
     want = (
         [lhs.dims[d] for d in lb]
@@ -140,24 +136,16 @@ def _simd_dots(k, lhs, rhs, out, m, kk, n):
             q4 = f"(i32.shl {q} (i32.const 2))"
             a = f"(v128.load offset={lhs.offset} (i32.shl (i32.add {la} {q4}) (i32.const 2)))"
             b = f"(v128.load offset={rhs.offset} (i32.shl (i32.add {ra} {q4}) (i32.const 2)))"
-            k.emit(
-                f"(local.set {acc} (f32x4.add (local.get {acc}) (f32x4.mul {a} {b})))"
-            )
+            k.emit(f"(local.set {acc} (f32x4.add (local.get {acc}) (f32x4.mul {a} {b})))")
 
         k.loop(main // 4, step, "q")
         lanes = [f"(f32x4.extract_lane {t} (local.get {acc}))" for t in range(4)]
-        k.emit(
-            f"(local.set {s} (f32.add (f32.add {lanes[0]} {lanes[1]}) (f32.add {lanes[2]} {lanes[3]})))"
-        )
+        k.emit(f"(local.set {s} (f32.add (f32.add {lanes[0]} {lanes[1]}) (f32.add {lanes[2]} {lanes[3]})))")
         for t in range(main, kk):
             a = load(lhs, f"(i32.add {la} (i32.const {t}))")
             b = load(rhs, f"(i32.add {ra} (i32.const {t}))")
             k.emit(f"(local.set {s} (f32.add (local.get {s}) (f32.mul {a} {b})))")
-        k.emit(
-            store(
-                out, f"(i32.add (i32.mul {i} (i32.const {n})) {j})", f"(local.get {s})"
-            )
-        )
+        k.emit(store(out, f"(i32.add (i32.mul {i} (i32.const {n})) {j})", f"(local.get {s})"))
 
     k.nest([m, n], per_ij, "ij")
 
@@ -212,9 +200,7 @@ def _kernel(k, inst):
                 prod = f"(i32.and {a} {b})"
                 k.emit(f"(local.set {acc} (i32.or (local.get {acc}) {prod}))")
             else:
-                k.emit(
-                    f"(local.set {acc} {c.norm(dt, f'({t}.add (local.get {acc}) {prod})')})"
-                )
+                k.emit(f"(local.set {acc} {c.norm(dt, f'({t}.add (local.get {acc}) {prod})')})")
 
         k.nest([lhs.shape.dims[d] for d in lc], per_k, "k")
         k.emit(store(out, linear(oidx, out.shape.dims), f"(local.get {acc})"))
@@ -222,8 +208,4 @@ def _kernel(k, inst):
     k.nest(out.shape.dims, per_out, "o")
 
 
-registry.register(
-    registry.OpDef(
-        "dot", _FAMILY, _check, _ref, kernel=_kernel, dtypes=("f32", "f64", "s32")
-    )
-)
+registry.register(registry.OpDef("dot", _FAMILY, _check, _ref, kernel=_kernel, dtypes=("f32", "f64", "s32")))

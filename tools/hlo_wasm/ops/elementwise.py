@@ -73,11 +73,7 @@ def _int_div_ref(a, b):
             q = abs(x) // abs(y) * (1 if (x >= 0) == (y >= 0) else -1)
         out.append(q)
     bits = dt.itemsize * 8
-    return (
-        np.array([q & ((1 << bits) - 1) for q in out], dtype=f"u{dt.itemsize}")
-        .view(dt)
-        .reshape(a.shape)
-    )
+    return np.array([q & ((1 << bits) - 1) for q in out], dtype=f"u{dt.itemsize}").view(dt).reshape(a.shape)
 
 
 def _int_rem_ref(a, b):
@@ -91,11 +87,7 @@ def _int_rem_ref(a, b):
             r = abs(x) % abs(y) * (1 if x >= 0 else -1)
         out.append(r)
     bits = dt.itemsize * 8
-    return (
-        np.array([r & ((1 << bits) - 1) for r in out], dtype=f"u{dt.itemsize}")
-        .view(dt)
-        .reshape(a.shape)
-    )
+    return np.array([r & ((1 << bits) - 1) for r in out], dtype=f"u{dt.itemsize}").view(dt).reshape(a.shape)
 
 
 def _div_ref(inst, args, env):
@@ -256,11 +248,7 @@ def _sign_scalar(inst, dts, a):
         # x for NaN and +-0, else copysign(1, x).
         return f"(select ({t}.copysign ({t}.const 1) {x}) {x} ({t}.gt ({t}.abs {x}) ({t}.const 0)))"
     if _kind(d) == "unsigned":
-        return (
-            f"({t}.extend_i32_u ({t}.ne {x} ({t}.const 0)))"
-            if t == "i64"
-            else f"(i32.ne {x} (i32.const 0))"
-        )
+        return f"({t}.extend_i32_u ({t}.ne {x} ({t}.const 0)))" if t == "i64" else f"(i32.ne {x} (i32.const 0))"
     gt, lt = f"({t}.gt_s {x} ({t}.const 0))", f"({t}.lt_s {x} ({t}.const 0))"
     if t == "i64":
         return f"(i64.extend_i32_s (i32.sub {gt} {lt}))"
@@ -285,9 +273,7 @@ def _float_unary(name, np_fn, wasm_op, simd_op=None):
 
 
 def _round_afz_ref(x):
-    return np.where(
-        np.abs(x - np.trunc(x)) >= 0.5, np.trunc(x) + np.sign(x), np.trunc(x)
-    )
+    return np.where(np.abs(x - np.trunc(x)) >= 0.5, np.trunc(x) + np.sign(x), np.trunc(x))
 
 
 _float_unary("floor", np.floor, "floor", "floor")
@@ -303,9 +289,7 @@ _reg(
 _reg(
     "rsqrt",
     lambda inst, args, env: (1 / np.sqrt(args[0])).astype(args[0].dtype),
-    lambda inst, dts, a: (
-        f"({_t(inst)}.div ({_t(inst)}.const 1) ({_t(inst)}.sqrt {a[0]}))"
-    ),
+    lambda inst, dts, a: f"({_t(inst)}.div ({_t(inst)}.const 1) ({_t(inst)}.sqrt {a[0]}))",
     lambda i, d, a: f"(f32x4.div (f32x4.splat (f32.const 1)) (f32x4.sqrt {a[0]}))",
     dts=FLOATS,
 )
@@ -356,9 +340,7 @@ def _isfinite_check(inst, shapes):
 _reg(
     "is-finite",
     lambda inst, args, env: np.isfinite(args[0]),
-    lambda inst, dts, a: (
-        f"({c.wt(dts[0])}.eq ({c.wt(dts[0])}.sub {a[0]} {a[0]}) ({c.wt(dts[0])}.const 0))"
-    ),
+    lambda inst, dts, a: f"({c.wt(dts[0])}.eq ({c.wt(dts[0])}.sub {a[0]} {a[0]}) ({c.wt(dts[0])}.const 0))",
     check=_isfinite_check,
     dts=FLOATS,
 )
@@ -422,18 +404,12 @@ def _cmp_simd(inst, dts, a):
 
 def _cmp_check(inst, shapes):
     c.require(inst.shape.dtype == "pred", "compare returns pred")
-    c.require(
-        inst.attr("direction") in _NP_CMP, f"bad direction {inst.attr('direction')}"
-    )
+    c.require(inst.attr("direction") in _NP_CMP, f"bad direction {inst.attr('direction')}")
     c.require(shapes[0].dtype == shapes[1].dtype, "compare operands differ in dtype")
-    c.require(
-        shapes[0].dims == shapes[1].dims == inst.shape.dims, "compare dims differ"
-    )
+    c.require(shapes[0].dims == shapes[1].dims == inst.shape.dims, "compare dims differ")
 
 
-_reg(
-    "compare", _cmp_ref, _cmp_scalar, _cmp_simd, check=_cmp_check, dts=_NUM + ("pred",)
-)
+_reg("compare", _cmp_ref, _cmp_scalar, _cmp_simd, check=_cmp_check, dts=_NUM + ("pred",))
 
 
 def _select_check(inst, shapes):
@@ -478,9 +454,7 @@ def _clamp_scalar(inst, dts, a):
 
 def _clamp_check(inst, shapes):
     lo, x, hi = shapes
-    c.require(
-        lo.dtype == x.dtype == hi.dtype == inst.shape.dtype, "clamp dtypes differ"
-    )
+    c.require(lo.dtype == x.dtype == hi.dtype == inst.shape.dtype, "clamp dtypes differ")
     c.require(lo.dims in ((), x.dims) and hi.dims in ((), x.dims), "clamp bounds dims")
 
 

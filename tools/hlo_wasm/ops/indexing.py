@@ -24,9 +24,7 @@ def _as_i32(leaf, index="(i32.const 0)"):
 def _clamp(k, e, hi):
     v = k.set("i32", e, "st")
     v = k.set("i32", f"(select (i32.const 0) {v} (i32.lt_s {v} (i32.const 0)))", "st")
-    return k.set(
-        "i32", f"(select (i32.const {hi}) {v} (i32.gt_s {v} (i32.const {hi})))", "st"
-    )
+    return k.set("i32", f"(select (i32.const {hi}) {v} (i32.gt_s {v} (i32.const {hi})))", "st")
 
 
 def _add(a, b):
@@ -46,18 +44,14 @@ def _ds_ref(inst, args, env):
 def _ds_kernel(k, inst):
     src, starts, out = k.ins[0], k.ins[1:], k.out
     sizes = inst.attr("dynamic_slice_sizes")
-    st = [
-        _clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, sizes)
-    ]
+    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, sizes)]
     k.nest(
         out.shape.dims,
         lambda idx: k.emit(
             store(
                 out,
                 linear(idx, out.shape.dims),
-                load(
-                    src, linear([_add(i, s) for i, s in zip(idx, st)], src.shape.dims)
-                ),
+                load(src, linear([_add(i, s) for i, s in zip(idx, st)], src.shape.dims)),
             )
         ),
     )
@@ -68,16 +62,10 @@ def _ds_check(inst, shapes):
         tuple(inst.attr("dynamic_slice_sizes")) == inst.shape.dims,
         "dynamic-slice sizes",
     )
-    c.require(
-        len(shapes) == 1 + shapes[0].rank, "dynamic-slice needs one start per dim"
-    )
+    c.require(len(shapes) == 1 + shapes[0].rank, "dynamic-slice needs one start per dim")
 
 
-registry.register(
-    registry.OpDef(
-        "dynamic-slice", _FAMILY, _ds_check, _ds_ref, kernel=_ds_kernel, dtypes=_DTS
-    )
-)
+registry.register(registry.OpDef("dynamic-slice", _FAMILY, _ds_check, _ds_ref, kernel=_ds_kernel, dtypes=_DTS))
 
 
 def _dus_ref(inst, args, env):
@@ -90,10 +78,7 @@ def _dus_ref(inst, args, env):
 def _dus_kernel(k, inst):
     src, upd, starts, out = k.ins[0], k.ins[1], k.ins[2:], k.out
     k.copy(out, src)
-    st = [
-        _clamp(k, _as_i32(s), n - z)
-        for s, n, z in zip(starts, src.shape.dims, upd.shape.dims)
-    ]
+    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, upd.shape.dims)]
     k.nest(
         upd.shape.dims,
         lambda idx: k.emit(
@@ -110,9 +95,7 @@ registry.register(
     registry.OpDef(
         "dynamic-update-slice",
         _FAMILY,
-        lambda inst, shapes: c.require(
-            shapes[0] == inst.shape, "dynamic-update-slice shape"
-        ),
+        lambda inst, shapes: c.require(shapes[0] == inst.shape, "dynamic-update-slice shape"),
         _dus_ref,
         kernel=_dus_kernel,
         dtypes=_DTS,
@@ -148,9 +131,7 @@ def _gather_ref(inst, args, env):
     offset_dims, collapsed, sim, ivd, sizes = _gather_dims(inst)
     out = np.empty(inst.shape.dims, x.dtype)
     batch = [d for d in range(out.ndim) if d not in offset_dims]
-    obd, ibd = _batching(
-        inst, "operand_batching_dims", "start_indices_batching_dims", ivd
-    )
+    obd, ibd = _batching(inst, "operand_batching_dims", "start_indices_batching_dims", ivd)
     window = [d for d in range(x.ndim) if d not in collapsed and d not in obd]
     for o in np.ndindex(*out.shape):
         g = [o[d] for d in batch]
@@ -179,9 +160,7 @@ def _gather_kernel(k, inst):
     out = k.out
     offset_dims, collapsed, sim, ivd, sizes = _gather_dims(inst)
     batch = [d for d in range(out.shape.rank) if d not in offset_dims]
-    obd, ibd = _batching(
-        inst, "operand_batching_dims", "start_indices_batching_dims", ivd
-    )
+    obd, ibd = _batching(inst, "operand_batching_dims", "start_indices_batching_dims", ivd)
     window = [d for d in range(src.shape.rank) if d not in collapsed and d not in obd]
 
     def body(o):
@@ -199,11 +178,7 @@ def _gather_kernel(k, inst):
             )
         for d, od in zip(window, offset_dims):
             full[d] = _add(full[d], o[od])
-        k.emit(
-            store(
-                out, linear(o, out.shape.dims), load(src, linear(full, src.shape.dims))
-            )
-        )
+        k.emit(store(out, linear(o, out.shape.dims), load(src, linear(full, src.shape.dims))))
 
     k.nest(out.shape.dims, body)
 
@@ -239,9 +214,7 @@ def _scatter_ref(inst, args, env):
     x, ind, upd = args[0].copy(), args[1], args[2]
     uwd, inserted, sdod, ivd = _scatter_dims(inst)
     scat = [d for d in range(upd.ndim) if d not in uwd]
-    obd, ibd = _batching(
-        inst, "input_batching_dims", "scatter_indices_batching_dims", ivd
-    )
+    obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
     window = [d for d in range(x.ndim) if d not in inserted and d not in obd]
     wsize = [1] * x.ndim
     for d, ud in zip(window, uwd):
@@ -268,9 +241,7 @@ def _scatter_kernel(k, inst):
     out = leaves(k.out)[0]
     uwd, inserted, sdod, ivd = _scatter_dims(inst)
     scat = [d for d in range(upd.shape.rank) if d not in uwd]
-    obd, ibd = _batching(
-        inst, "input_batching_dims", "scatter_indices_batching_dims", ivd
-    )
+    obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
     window = [d for d in range(src.shape.rank) if d not in inserted and d not in obd]
     wsize = [1] * src.shape.rank
     for d, ud in zip(window, uwd):

@@ -42,10 +42,7 @@ def _reduce_ref(inst, args, env):
     dims = inst.attr("dimensions", ())
     kept = [i for i in range(xs[0].ndim) if i not in dims]
     outs = [np.empty([xs[0].shape[i] for i in kept], x.dtype) for x in xs]
-    moved = [
-        np.moveaxis(x, dims, list(range(x.ndim - len(dims), x.ndim))) if dims else x
-        for x in xs
-    ]
+    moved = [np.moveaxis(x, dims, list(range(x.ndim - len(dims), x.ndim))) if dims else x for x in xs]
     for idx in np.ndindex(*outs[0].shape):
         acc = [np.asarray(v) for v in inits]
         for j in np.ndindex(*[xs[0].shape[d] for d in dims]):
@@ -89,10 +86,7 @@ def _simd_reduce(k, inst, src, init, out, op):
         def step(j):
             for q, a in enumerate(accs):
                 addr = f"(i32.shl (i32.add (local.get {base}) {j}) (i32.const 2))"
-                k.emit(
-                    f"(local.set {a} (f32x4.{wop} (local.get {a}) "
-                    f"(v128.load offset={src.offset + 16 * q} {addr})))"
-                )
+                k.emit(f"(local.set {a} (f32x4.{wop} (local.get {a}) (v128.load offset={src.offset + 16 * q} {addr})))")
 
         j = k.local("i32", "j")
         k.emit(f"(local.set {j} (i32.const 0))")
@@ -108,10 +102,7 @@ def _simd_reduce(k, inst, src, init, out, op):
         )
         va = k.set("v128", v, "vsum")
         lanes = [f"(f32x4.extract_lane {i} {va})" for i in range(4)]
-        k.emit(
-            f"(local.set {s} (f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) "
-            f"(f32.{wop} {lanes[2]} {lanes[3]})))"
-        )
+        k.emit(f"(local.set {s} (f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) (f32.{wop} {lanes[2]} {lanes[3]})))")
         if op == "add":
             k.emit(f"(local.set {s} (f32.add (local.get {s}) {init_v}))")
         for t in range(main, m):
@@ -261,12 +252,7 @@ def _scan_dim(w, in_dims):
     n = in_dims[d]
     plain = all(v == 1 for v in w["stride"] + w["lhs_dilate"] + w["rhs_dilate"])
     others = all(w["pad"][e] == (0, 0) for e in range(len(in_dims)) if e != d)
-    if (
-        plain
-        and others
-        and w["size"][d] == n
-        and w["pad"][d] in ((n - 1, 0), (0, n - 1))
-    ):
+    if plain and others and w["size"][d] == n and w["pad"][d] in ((n - 1, 0), (0, n - 1)):
         return d
     return None
 
@@ -357,9 +343,7 @@ def _rw_check(inst, shapes):
             tuple(want) == o.dims,
             f"reduce-window result dims {o.dims}, expected {want}",
         )
-    c.require(
-        all(s.dims == () for s in shapes[n:]), "reduce-window inits must be scalars"
-    )
+    c.require(all(s.dims == () for s in shapes[n:]), "reduce-window inits must be scalars")
 
 
 registry.register(
@@ -390,9 +374,7 @@ def _sas_ref(inst, args, env):
             if best is None or not bool(env.call(select, [operand[best], operand[p]])):
                 best = p
         if best is not None:
-            out[best] = env.call(
-                scatter, [np.asarray(out[best]), np.asarray(source[sidx])]
-            )
+            out[best] = env.call(scatter, [np.asarray(out[best]), np.asarray(source[sidx])])
     return out
 
 
@@ -415,9 +397,7 @@ def _sas_kernel(k, inst):
             k.emit(f"(if {cond} (then")
             k.fb.depth += 1
             at = k.set("i32", lin, "at")
-            k.emit(
-                f"(if (i32.lt_s (local.get {best}) (i32.const 0)) (then (local.set {best} {at})) (else"
-            )
+            k.emit(f"(if (i32.lt_s (local.get {best}) (i32.const 0)) (then (local.set {best} {at})) (else")
             k.fb.depth += 1
             keep = k.scalar_comp(
                 select,
@@ -444,9 +424,7 @@ registry.register(
     registry.OpDef(
         "select-and-scatter",
         _FAMILY,
-        lambda inst, shapes: c.require(
-            shapes[0].dims == inst.shape.dims, "select-and-scatter dims"
-        ),
+        lambda inst, shapes: c.require(shapes[0].dims == inst.shape.dims, "select-and-scatter dims"),
         _sas_ref,
         kernel=_sas_kernel,
         dtypes=("f32",),

@@ -1,5 +1,6 @@
 """Data-movement ops: broadcast, reshape, bitcast, transpose, slice, concatenate, pad, reverse,
-iota, copy. Each kernel loops over one index space and moves elements by computed addresses."""
+iota, copy. Each kernel loops over one index space and moves elements by computed addresses.
+"""
 
 import re
 
@@ -14,11 +15,7 @@ _ALL = c.ALL + ("bf16", "f16")
 
 
 def _reg(name, check, reference, kernel=None, alias=False, dts=_ALL):
-    registry.register(
-        registry.OpDef(
-            name, _FAMILY, check, reference, kernel=kernel, alias=alias, dtypes=dts
-        )
-    )
+    registry.register(registry.OpDef(name, _FAMILY, check, reference, kernel=kernel, alias=alias, dtypes=dts))
 
 
 def _same_dtype(inst, shapes):
@@ -38,13 +35,9 @@ def _add(a: str, b: int) -> str:
 def _bcast_check(inst, shapes):
     _same_dtype(inst, shapes)
     dims = inst.attr("dimensions", ())
-    c.require(
-        len(dims) == shapes[0].rank, "broadcast dimensions must list every operand dim"
-    )
+    c.require(len(dims) == shapes[0].rank, "broadcast dimensions must list every operand dim")
     for i, d in enumerate(dims):
-        c.require(
-            shapes[0].dims[i] == inst.shape.dims[d], "broadcast dim size mismatch"
-        )
+        c.require(shapes[0].dims[i] == inst.shape.dims[d], "broadcast dim size mismatch")
 
 
 def _bcast_ref(inst, args, env):
@@ -95,12 +88,8 @@ _reg("copy", _reshape_check, lambda i, a, e: a[0].copy(), _copy_kernel)
 def _transpose_check(inst, shapes):
     _same_dtype(inst, shapes)
     perm = inst.attr("dimensions")
-    c.require(
-        sorted(perm) == list(range(shapes[0].rank)), "transpose needs a permutation"
-    )
-    c.require(
-        tuple(shapes[0].dims[p] for p in perm) == inst.shape.dims, "transpose dims"
-    )
+    c.require(sorted(perm) == list(range(shapes[0].rank)), "transpose needs a permutation")
+    c.require(tuple(shapes[0].dims[p] for p in perm) == inst.shape.dims, "transpose dims")
 
 
 def _transpose_kernel(k, inst):
@@ -180,9 +169,7 @@ _reg("slice", _slice_check, _slice_ref, _slice_kernel)
 def _concat_check(inst, shapes):
     _same_dtype(inst, shapes)
     d = inst.attr("dimensions")[0]
-    c.require(
-        sum(s.dims[d] for s in shapes) == inst.shape.dims[d], "concatenate dim sizes"
-    )
+    c.require(sum(s.dims[d] for s in shapes) == inst.shape.dims[d], "concatenate dim sizes")
 
 
 def _concat_kernel(k, inst):
@@ -231,23 +218,16 @@ def _pad_ref(inst, args, env):
     out = np.full(inst.shape.dims, v, dtype=x.dtype)
     # Place with interior padding into a big array, then crop negative edges.
     big_dims = [
-        max(0, n + (n - 1) * it) + max(lo, 0) + max(hi, 0)
-        if n
-        else max(lo, 0) + max(hi, 0)
+        max(0, n + (n - 1) * it) + max(lo, 0) + max(hi, 0) if n else max(lo, 0) + max(hi, 0)
         for n, (lo, hi, it) in zip(x.shape, cfg)
     ]
     big = np.full(big_dims, v, dtype=x.dtype)
     idx = tuple(
-        slice(
-            max(lo, 0), max(lo, 0) + (n - 1) * (it + 1) + 1 if n else max(lo, 0), it + 1
-        )
+        slice(max(lo, 0), max(lo, 0) + (n - 1) * (it + 1) + 1 if n else max(lo, 0), it + 1)
         for n, (lo, hi, it) in zip(x.shape, cfg)
     )
     big[idx] = x
-    crop = tuple(
-        slice(max(-lo, 0), max(-lo, 0) + o)
-        for (lo, hi, it), o in zip(cfg, inst.shape.dims)
-    )
+    crop = tuple(slice(max(-lo, 0), max(-lo, 0) + o) for (lo, hi, it), o in zip(cfg, inst.shape.dims))
     out[...] = big[crop]
     return out
 
@@ -255,9 +235,7 @@ def _pad_ref(inst, args, env):
 def _pad_check(inst, shapes):
     _same_dtype(inst, shapes)
     cfg = parse_padding(inst.attr("padding")) if shapes[0].rank else []
-    want = tuple(
-        lo + hi + n + max(n - 1, 0) * it for n, (lo, hi, it) in zip(shapes[0].dims, cfg)
-    )
+    want = tuple(lo + hi + n + max(n - 1, 0) * it for n, (lo, hi, it) in zip(shapes[0].dims, cfg))
     c.require(want == inst.shape.dims, f"pad result dims {want} != {inst.shape.dims}")
 
 
@@ -273,9 +251,7 @@ def _pad_kernel(k, inst):
             e = _add(i if it == 0 else f"(i32.mul {i} (i32.const {it + 1}))", lo)
             o.append(e)
             conds.append(f"(i32.lt_u {e} (i32.const {n}))")
-        st = store(
-            out, linear(o, out.shape.dims), load(src, linear(idx, src.shape.dims))
-        )
+        st = store(out, linear(o, out.shape.dims), load(src, linear(idx, src.shape.dims)))
         cond = conds[0] if conds else "(i32.const 1)"
         for cc in conds[1:]:
             cond = f"(i32.and {cond} {cc})"
@@ -295,8 +271,7 @@ def _reverse_kernel(k, inst):
 
     def body(idx):
         in_idx = [
-            f"(i32.sub (i32.const {n - 1}) {i})" if d in rev else i
-            for d, (i, n) in enumerate(zip(idx, out.shape.dims))
+            f"(i32.sub (i32.const {n - 1}) {i})" if d in rev else i for d, (i, n) in enumerate(zip(idx, out.shape.dims))
         ]
         k.emit(
             store(
@@ -339,9 +314,7 @@ def _iota_kernel(k, inst):
     }[t]
     k.nest(
         out.shape.dims,
-        lambda idx: k.emit(
-            store(out, linear(idx, out.shape.dims), conv.format(idx[d]))
-        ),
+        lambda idx: k.emit(store(out, linear(idx, out.shape.dims), conv.format(idx[d]))),
     )
 
 

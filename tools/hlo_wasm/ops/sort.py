@@ -33,9 +33,7 @@ def _ref(inst, args, env):
         order = sorted(
             range(n),
             key=functools.cmp_to_key(
-                lambda i, j, rows=rows: (
-                    -1 if less(rows, i, j) else (1 if less(rows, j, i) else 0)
-                )
+                lambda i, j, rows=rows: -1 if less(rows, i, j) else (1 if less(rows, j, i) else 0)
             ),
         )
         for o, r in zip(outs, rows):
@@ -69,10 +67,7 @@ def _kernel(k, inst):
             k.emit(f"(block {j}_end (loop {j}_top")
             k.fb.depth += 1
             k.emit(f"(br_if {j}_end (i32.eqz (local.get {j})))")
-            k.emit(
-                f"(local.set {cur} (i32.add (local.get {base}) "
-                f"(i32.mul (local.get {j}) (i32.const {step}))))"
-            )
+            k.emit(f"(local.set {cur} (i32.add (local.get {base}) (i32.mul (local.get {j}) (i32.const {step}))))")
             a, b = (
                 f"(local.get {cur})",
                 f"(i32.sub (local.get {cur}) (i32.const {step}))",
@@ -96,9 +91,7 @@ def _kernel(k, inst):
 
 
 def _check(inst, shapes):
-    c.require(
-        all(s.dims == shapes[0].dims for s in shapes), "sort operands differ in dims"
-    )
+    c.require(all(s.dims == shapes[0].dims for s in shapes), "sort operands differ in dims")
 
 
 registry.register(

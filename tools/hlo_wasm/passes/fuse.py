@@ -56,19 +56,11 @@ def _groups(comp: ir.Computation) -> dict[str, int]:
     for inst in comp.instructions:
         if not _fusible(inst, by):
             continue
-        cands = {
-            group[o]
-            for o in inst.operands
-            if o in group and by[o].shape.dims == inst.shape.dims
-        }
+        cands = {group[o] for o in inst.operands if o in group and by[o].shape.dims == inst.shape.dims}
         ok = []
         for g in sorted(cands):
             merged = members[g] | {inst.name}
-            early = any(
-                u not in merged and pos[u] < pos[inst.name]
-                for m in members[g]
-                for u in users[m]
-            )
+            early = any(u not in merged and pos[u] < pos[inst.name] for m in members[g] for u in users[m])
             if not early:
                 ok.append(g)
         if ok:
@@ -84,9 +76,7 @@ def _groups(comp: ir.Computation) -> dict[str, int]:
     return group
 
 
-def fuse(
-    comp: ir.Computation, counter: list
-) -> tuple[ir.Computation, list[ir.Computation]]:
+def fuse(comp: ir.Computation, counter: list) -> tuple[ir.Computation, list[ir.Computation]]:
     """Returns the computation with fusions, plus the new fused computations."""
     by = comp.by_name()
     group = _groups(comp)
@@ -102,11 +92,7 @@ def fuse(
     for inst in comp.instructions:
         g = group.get(inst.name)
         if g is None:
-            out.append(
-                dataclasses.replace(
-                    inst, operands=tuple(rename.get(o, o) for o in inst.operands)
-                )
-            )
+            out.append(dataclasses.replace(inst, operands=tuple(rename.get(o, o) for o in inst.operands)))
             continue
         if last[g] != inst.name:
             continue
@@ -114,9 +100,7 @@ def fuse(
         fused, callee = _build(mem, by, users, comp.root, counter, rename)
         out.extend(fused)
         new_comps.append(callee)
-    return ir.Computation(
-        comp.name, tuple(out), rename.get(comp.root, comp.root)
-    ), new_comps
+    return ir.Computation(comp.name, tuple(out), rename.get(comp.root, comp.root)), new_comps
 
 
 def _build(mem, by, users, root, counter, rename):
@@ -149,9 +133,7 @@ def _build(mem, by, users, root, counter, rename):
                     )
                 ops.append(pname[o])
         body.append(dataclasses.replace(m, operands=tuple(ops)))
-    outs = [
-        m for m in mem if m.name == root or any(u not in names for u in users[m.name])
-    ]
+    outs = [m for m in mem if m.name == root or any(u not in names for u in users[m.name])]
     counter[0] += 1
     cname = f"fused.{counter[0]}"
     lastm = mem[-1]
@@ -160,9 +142,7 @@ def _build(mem, by, users, root, counter, rename):
         comp = ir.Computation(cname, tuple(body), outs[0].name)
     else:
         shape = ir.tuple_shape(o.shape for o in outs)
-        troot = ir.Instruction(
-            f"{cname}.root", "tuple", shape, tuple(o.name for o in outs)
-        )
+        troot = ir.Instruction(f"{cname}.root", "tuple", shape, tuple(o.name for o in outs))
         comp = ir.Computation(cname, tuple(body) + (troot,), troot.name)
     fname = f"fusion.{counter[0]}"
     fusion = ir.Instruction(

@@ -125,9 +125,7 @@ class _Planner:
         cond, body = inst.attr("condition")[0], inst.attr("body")[0]
         state = self.fresh(inst.shape)
         self.walk(f"{scope}/{inst.name}:cond", self.module.computation(cond), [state])
-        root = self.walk(
-            f"{scope}/{inst.name}:body", self.module.computation(body), [state]
-        )
+        root = self.walk(f"{scope}/{inst.name}:body", self.module.computation(body), [state])
         self.t += 1
         self.touch(root)
         st, rt = _pleaves(state), _pleaves(root)
@@ -140,9 +138,7 @@ class _Planner:
 
     def plan_conditional(self, scope, inst, ops):
         result = self.fresh(inst.shape)
-        branches = inst.attr("branch_computations") or (
-            inst.attr("true_computation") + inst.attr("false_computation")
-        )
+        branches = inst.attr("branch_computations") or (inst.attr("true_computation") + inst.attr("false_computation"))
         if inst.attr("true_computation"):
             branches = inst.attr("true_computation") + inst.attr("false_computation")
         for k, name in enumerate(branches):
@@ -163,9 +159,7 @@ class _Planner:
             top += _align(buf.size)
         const_end = top
         placed: list[_Buf] = []
-        for buf in sorted(
-            (b for b in self.bufs if not b.fixed), key=lambda b: (b.start, -b.size)
-        ):
+        for buf in sorted((b for b in self.bufs if not b.fixed), key=lambda b: (b.start, -b.size)):
             live = sorted(
                 (p for p in placed if p.start <= buf.end and buf.start <= p.end),
                 key=lambda p: p.offset,

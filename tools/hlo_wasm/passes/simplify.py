@@ -34,11 +34,7 @@ def _cse_key(inst: ir.Instruction):
     if inst.opcode == "parameter":
         return None
     attrs = tuple((k, v) for k, v in inst.attrs if k not in _NOT_SEMANTIC)
-    lit = (
-        None
-        if inst.literal is None
-        else (inst.literal.dtype.str, inst.literal.tobytes())
-    )
+    lit = None if inst.literal is None else (inst.literal.dtype.str, inst.literal.tobytes())
     return (inst.opcode, inst.shape, inst.operands, attrs, inst.called, lit)
 
 
@@ -74,6 +70,4 @@ def simplify(comp: ir.Computation) -> ir.Computation:
 
 def run(module: ir.Module) -> ir.Module:
     """Simplifies every computation."""
-    return ir.Module(
-        module.name, tuple(simplify(c) for c in module.computations), module.entry
-    )
+    return ir.Module(module.name, tuple(simplify(c) for c in module.computations), module.entry)
