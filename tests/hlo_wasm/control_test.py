@@ -1,6 +1,7 @@
 """Control flow against JAX: while (fori_loop, scan), conditional (cond, switch), call,
-tuple/get-tuple-element, and a function with all of them."""
+tuple/get-tuple-element, opt-barrier (jax.checkpoint), and a function with all of them."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from absl.testing import absltest
@@ -18,6 +19,7 @@ COVERED = {
         "get-tuple-element",
         "parameter",
         "constant",
+        "opt-barrier",
     )
 }
 
@@ -25,6 +27,11 @@ COVERED = {
 class ControlTest(absltest.TestCase):
     def setUp(self):
         self.rng = np.random.default_rng(6)
+
+    def test_checkpoint_opt_barrier(self):
+        x = self.rng.standard_normal(8).astype(np.float32)
+        fn = jax.grad(lambda v: jax.checkpoint(lambda y: (jnp.sin(y) * y).sum())(v))
+        harness.check(self, fn, x, tol=(1e-5, 1e-6), expect_ops=["opt-barrier"])
 
     def test_fori_loop(self):
         x = self.rng.standard_normal(10).astype(np.float32)

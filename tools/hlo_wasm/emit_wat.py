@@ -14,7 +14,7 @@ from tools.hlo_wasm import emit_fused, ir, registry, support
 from tools.hlo_wasm.kernel import FunctionBuilder, Kernel
 from tools.hlo_wasm.passes import memory
 
-_NO_CODE = ("parameter", "constant", "tuple", "get-tuple-element")
+_NO_CODE = ("parameter", "constant", "tuple", "get-tuple-element", "opt-barrier")
 PAGE = 65536
 
 
