@@ -33,6 +33,18 @@ class ControlTest(absltest.TestCase):
         fn = jax.grad(lambda v: jax.checkpoint(lambda y: (jnp.sin(y) * y).sum())(v))
         harness.check(self, fn, x, tol=(1e-5, 1e-6), expect_ops=["opt-barrier"])
 
+    def test_nested_loops_and_cond_in_loop(self):
+        x = self.rng.standard_normal((4, 3)).astype(np.float32)
+
+        def fn(v):
+            def outer(i, c):
+                inner = lax.fori_loop(0, i + 1, lambda j, d: d + v[j % 4], c)
+                return lax.cond(i % 2 == 0, lambda: inner * 0.5, lambda: inner - 1.0)
+
+            return lax.fori_loop(0, 4, outer, jnp.zeros(3, jnp.float32))
+
+        harness.check(self, fn, x, tol=(1e-5, 1e-5), expect_ops=["while", "conditional"])
+
     def test_fori_loop(self):
         x = self.rng.standard_normal(10).astype(np.float32)
         fn = lambda v: lax.fori_loop(0, 5, lambda i, c: c * 0.5 + v * i, v)
