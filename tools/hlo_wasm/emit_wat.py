@@ -88,12 +88,15 @@ class _Emitter:
         op.kernel(k, inst)
 
 
+_HEX = [f"\\{b:02x}" for b in range(256)]  # WAT string escapes, one per byte value
+
+
 def _data_segments(plan: memory.Plan) -> list[str]:
     out = []
     for offset, lit in plan.constants:
         raw = np.ascontiguousarray(lit).tobytes()
         if raw.strip(b"\0"):
-            text = "".join(f"\\{b:02x}" for b in raw)
+            text = "".join(map(_HEX.__getitem__, raw))
             out.append(f'  (data (i32.const {offset}) "{text}")')
     return out
 
