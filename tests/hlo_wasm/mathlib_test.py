@@ -164,6 +164,7 @@ class RegistryTest(parameterized.TestCase):
         "log-plus-one",
         "logistic",
         "tanh",
+        "erf",
     )
     def test_fast_simd_functions_are_straight_line_vector_code(self, op: str) -> None:
         # Issue 7: softmax/MLP need exp and tanh as SIMD polynomials, not per-lane calls.

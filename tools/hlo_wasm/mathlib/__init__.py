@@ -9,8 +9,8 @@ uses them stays self-contained. Usage:
 
 Scalar f32/f64 functions take and return f32/f64; SIMD functions (`simd=True`, f32 only)
 take and return v128 holding f32x4. Accuracy and special cases: README.md in this directory.
-The families (`exp_log`, `trig`, `special`) generate every lane type from one description
-(`_wat.Builder`), so SIMD lanes match the scalar function bit for bit.
+The families (`exp_log`, `trig`, `power`, `special`) generate every lane type from one
+description (`_wat.Builder`), so SIMD lanes match the scalar function bit for bit.
 """
 
 from __future__ import annotations

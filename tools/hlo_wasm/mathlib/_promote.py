@@ -1,7 +1,7 @@
 """f32 functions computed by an f64 kernel: promote, call, demote (one rounding at the end).
 
 Used where an f32-only algorithm would need extra-precise steps anyway (trigonometric range
-reduction, pow, atan2, erf, cbrt). The f64 result is within a few f64 ulp, so the demoted f32
+reduction, pow, atan2, cbrt). The f64 result is within a few f64 ulp, so the demoted f32
 result is the correctly rounded one except in rare double-rounding ties. The f32x4 variant
 splits the vector into two f64x2 halves and calls the f64x2 kernel (the same generated code
 as the scalar f64 kernel), so SIMD lanes equal the scalar f32 function bit for bit.

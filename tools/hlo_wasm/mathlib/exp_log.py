@@ -61,18 +61,25 @@ def _clamp(b: Builder, x: str, lo: float, hi: float) -> str:
     return b.let("xc", b.select(b.cmp("gt", x, b.f(hi)), b.f(hi), x))
 
 
-def _reduce_ln2(b: Builder, x: str) -> tuple[str, str]:
-    """k = nearest(x / ln2), r = x - k ln2 (two-part Cody-Waite). Returns (k, r) locals."""
+def _reduce_ln2(b: Builder, x: str) -> tuple[str, str, str]:
+    """k = nearest(x / ln2), r = x - k ln2 (two-part Cody-Waite).
+
+    Returns (k, r, ki): float locals k and r, and an expression for k as an integer. Adding
+    the magic number 1.5 * 2^mant rounds x / ln2 to an integer (ties to even, like
+    `nearest`) and leaves it in the low bits, so k and its integer form cost one add each.
+    """
     bits = b.kind.bits
     hi, lo = split(LN2, _LN2_KEEP[bits], bits)
-    k = b.let("k", b.nearest(b.mul(x, b.f(nearest_float(LOG2E, bits)))))
+    magic = b.magic()
+    km = b.let("km", b.add(b.mul(x, b.f(nearest_float(LOG2E, bits))), b.f(magic)))
+    k = b.let("k", b.sub(km, b.f(magic)))
     r = b.let("r", b.sub(b.sub(x, b.mul(k, b.f(hi))), b.mul(k, b.f(lo))))
-    return k, r
+    return k, r, b.isub(b.bits(km), b.bits(b.f(magic)))
 
 
-def _scale2(b: Builder, v: str, k: str) -> str:
-    """v * 2^k for integral float k with |k| <= 2 * bias, in two exact-or-once-rounded steps."""
-    ki = b.leti("ki", b.to_int(k))
+def _scale2(b: Builder, v: str, k_int: str) -> str:
+    """v * 2^k for an integer k with |k| <= 2 * bias, in two exact-or-once-rounded steps."""
+    ki = b.leti("ki", k_int)
     k1 = b.leti("k1", b.shift("shr_s", ki, 1))
     return b.mul(b.mul(v, b.pow2(k1)), b.pow2(b.isub(ki, k1)))
 
@@ -81,7 +88,7 @@ def exp_core(b: Builder, x: str, tail: str | None = None) -> str:
     """Emits exp(x + tail) for float expressions (|tail| << ulp(x)); returns the result."""
     lo, hi = _EXP_CLAMP[b.kind.bits]
     xc = _clamp(b, x, lo, hi)
-    k, r = _reduce_ln2(b, xc)
+    _, r, k_int = _reduce_ln2(b, xc)
     if tail is not None:
         r = b.let("r", b.add(r, tail))
     b.comment("exp(r) = 1 + r + r^2 Q(r)")
@@ -89,7 +96,7 @@ def exp_core(b: Builder, x: str, tail: str | None = None) -> str:
         "p",
         b.add(b.f(1.0), b.add(r, b.mul(b.mul(r, r), b.poly(r, _EXP_Q[b.kind.bits])))),
     )
-    return _scale2(b, p, k)
+    return _scale2(b, p, k_int)
 
 
 def expm1_core(b: Builder, x: str, nonpositive: bool = False) -> str:
@@ -102,13 +109,13 @@ def expm1_core(b: Builder, x: str, nonpositive: bool = False) -> str:
         xc = b.let("xc", b.select(b.cmp("lt", x, b.f(_EXPM1_LOW)), b.f(_EXPM1_LOW), x))
     else:
         xc = _clamp(b, x, _EXPM1_LOW, _EXP_CLAMP[bits][1])
-    k, r = _reduce_ln2(b, xc)
+    k, r, k_int = _reduce_ln2(b, xc)
     b.comment("expm1(r) = r + r^2 (1/2 + r H(r))")
     inner = b.add(b.f(0.5), b.mul(r, b.poly(r, _EXPM1_H[bits])))
     p = b.let("p", b.add(r, b.mul(b.mul(r, r), inner)))
     if nonpositive:
         b.comment("k <= 0: 2^k - 1 is exact and 2^k p exact, one rounding in the sum")
-        t = b.let("t", b.pow2(b.to_int(k)))
+        t = b.let("t", b.pow2(k_int))
         return b.add(b.sub(t, b.f(1.0)), b.mul(t, p))
     kbig = float(_EXPM1_KBIG[bits])
     big = b.letm("big", b.cmp("ge", k, b.f(kbig)))
@@ -116,7 +123,7 @@ def expm1_core(b: Builder, x: str, nonpositive: bool = False) -> str:
     t = b.let("t", b.pow2(b.to_int(b.select(big, b.f(kbig), k))))
     small = b.add(b.sub(t, b.f(1.0)), b.mul(t, p))
     b.comment("large k: the -1 is below half an ulp of 2^k (1 + p)")
-    large = _scale2(b, b.add(b.f(1.0), p), k)
+    large = _scale2(b, b.add(b.f(1.0), p), k_int)
     return b.select(big, large, small)
 
 
