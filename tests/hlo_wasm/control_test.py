@@ -1,7 +1,7 @@
 """Control flow against JAX: while (fori_loop, scan), conditional (cond, switch), call,
-tuple/get-tuple-element, and a function with all of them.
-"""
+tuple/get-tuple-element, opt-barrier (jax.checkpoint), and a function with all of them."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from absl.testing import absltest
@@ -19,6 +19,7 @@ COVERED = {
         "get-tuple-element",
         "parameter",
         "constant",
+        "opt-barrier",
     )
 }
 
@@ -26,6 +27,23 @@ COVERED = {
 class ControlTest(absltest.TestCase):
     def setUp(self):
         self.rng = np.random.default_rng(6)
+
+    def test_checkpoint_opt_barrier(self):
+        x = self.rng.standard_normal(8).astype(np.float32)
+        fn = jax.grad(lambda v: jax.checkpoint(lambda y: (jnp.sin(y) * y).sum())(v))
+        harness.check(self, fn, x, tol=(1e-5, 1e-6), expect_ops=["opt-barrier"])
+
+    def test_nested_loops_and_cond_in_loop(self):
+        x = self.rng.standard_normal((4, 3)).astype(np.float32)
+
+        def fn(v):
+            def outer(i, c):
+                inner = lax.fori_loop(0, i + 1, lambda j, d: d + v[j % 4], c)
+                return lax.cond(i % 2 == 0, lambda: inner * 0.5, lambda: inner - 1.0)
+
+            return lax.fori_loop(0, 4, outer, jnp.zeros(3, jnp.float32))
+
+        harness.check(self, fn, x, tol=(1e-5, 1e-5), expect_ops=["while", "conditional"])
 
     def test_fori_loop(self):
         x = self.rng.standard_normal(10).astype(np.float32)
@@ -71,7 +89,9 @@ class ControlTest(absltest.TestCase):
             s = lax.fori_loop(0, 3, lambda i, c: c * 2 + jnp.argmax(v), v.sum())
             return s, jnp.cumsum(v), lax.cond(v[0] > 0, lambda: v + 1, lambda: v - 1)
 
-        harness.check(self, fn, x, tol=harness.LOOSE["f32"], expect_ops=["call", "while"])
+        harness.check(
+            self, fn, x, tol=harness.LOOSE["f32"], expect_ops=["call", "while"]
+        )
 
 
 if __name__ == "__main__":

@@ -77,9 +77,6 @@ _TABLE = [
 
 DTYPES: dict[str, DType] = {d.name: d for d in _TABLE}
 
-# HLO dtype names accepted for compute (f16/bf16 are storage-only and handled by convert).
-STORAGE_ONLY = ("f16", "bf16")
-
 
 def get(name: str) -> DType:
     """Returns the DType called `name`; raises KeyError naming it when unknown."""

@@ -208,7 +208,7 @@ class _Loop:
         """Emits the level-2 values and the stores of one element (or 4 lanes)."""
         self.compute(2, vals, simd, src, j)
         for name, leaf in self.outs:
-            base = src.get("__out__", (None, self.rowbase))[1]
+            base = self.rowbase
             at = f"(i32.add {base} {j})" if base != "(i32.const 0)" else j
             if simd:
                 self.k.emit(f"(v128.store offset={leaf.offset} (i32.shl {at} (i32.const 2)) {vals[name]})")

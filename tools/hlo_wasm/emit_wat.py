@@ -14,7 +14,7 @@ from tools.hlo_wasm import emit_fused, ir, registry, support
 from tools.hlo_wasm.kernel import FunctionBuilder, Kernel
 from tools.hlo_wasm.passes import memory
 
-_NO_CODE = ("parameter", "constant", "tuple", "get-tuple-element")
+_NO_CODE = ("parameter", "constant", "tuple", "get-tuple-element", "opt-barrier")
 PAGE = 65536
 
 
@@ -85,12 +85,15 @@ class _Emitter:
         op.kernel(k, inst)
 
 
+_HEX = [f"\\{b:02x}" for b in range(256)]  # WAT string escapes, one per byte value
+
+
 def _data_segments(plan: memory.Plan) -> list[str]:
     out = []
     for offset, lit in plan.constants:
         raw = np.ascontiguousarray(lit).tobytes()
         if raw.strip(b"\0"):
-            text = "".join(f"\\{b:02x}" for b in raw)
+            text = "".join(map(_HEX.__getitem__, raw))
             out.append(f'  (data (i32.const {offset}) "{text}")')
     return out
 

@@ -10,6 +10,7 @@ Flags (also readable from a param file with --flagfile):
   --signature     NAME.signature.json (rules_jax.signature/1); gives argument order and names.
                   Optional: without it inputs are named in0.. and outputs out_0..
   --name          Export name: the WebAssembly function, the JS function and file stems.
+  --label         Optional source label named in the generated banners (a Bazel label).
   --out_*         Where to write each artefact; any of them may be omitted.
 
 Exit status 1 with a message naming the op, its HLO line and the backend when the HLO uses
@@ -26,7 +27,10 @@ from tools.hlo_wasm import ir
 
 _HLO = flags.DEFINE_string("hlo", None, "HLO text file.", required=True)
 _SIGNATURE = flags.DEFINE_string("signature", None, "NAME.signature.json.")
-_NAME = flags.DEFINE_string("name", None, "Export name (a C identifier).", required=True)
+_NAME = flags.DEFINE_string(
+    "name", None, "Export name (a C identifier).", required=True
+)
+_LABEL = flags.DEFINE_string("label", "", "Source label for the banners.")
 _OUT_WASM = flags.DEFINE_string("out_wasm", None, "Output .wasm.")
 _OUT_WAT = flags.DEFINE_string("out_wat", None, "Output .wat.")
 _OUT_MJS = flags.DEFINE_string("out_mjs", None, "Output .mjs (ES module loader).")
@@ -43,7 +47,7 @@ def main(argv):
         with open(_SIGNATURE.value, encoding="utf-8") as f:
             sig = json.load(f)
     try:
-        art = compiler.compile_hlo(text, _NAME.value, sig)
+        art = compiler.compile_hlo(text, _NAME.value, sig, _LABEL.value)
     except ir.CompileError as e:
         print(f"hlo_wasm: error: {e}", file=sys.stderr)
         return 1
@@ -57,7 +61,9 @@ def main(argv):
     for path, data in outputs:
         if path:
             mode = "wb" if isinstance(data, bytes) else "w"
-            with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
+            with open(
+                path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})
+            ) as f:
                 f.write(data)
     return 0
 

@@ -44,23 +44,29 @@ def _fail(line_no: int, text: str, msg: str):
     raise _Error(f"HLO line {line_no}: {msg}\n  {text.strip()[:200]}")
 
 
+_BRACKET_RE = re.compile(r'["{}()\[\]]')
+
+
 def _match(s: str, i: int) -> int:
-    """Returns the index just past the bracket group starting at s[i] (quotes respected)."""
-    stack = []
-    j = i
-    while j < len(s):
-        c = s[j]
-        if c == '"':
-            j = s.index('"', j + 1) if '"' in s[j + 1 :] else len(s)
-            while s[j - 1] == "\\" and j < len(s):
-                j = s.index('"', j + 1)
+    """Returns the index just past the bracket group starting at s[i] (quotes respected).
+
+    Scans only bracket and quote characters (a regex skips the rest), so multi-megabyte
+    constant literals stay fast.
+    """
+    stack: list[str] = []
+    quote = False
+    for m in _BRACKET_RE.finditer(s, i):
+        c, j = m.group(), m.start()
+        if quote:
+            quote = not (c == '"' and s[j - 1] != "\\")
+        elif c == '"':
+            quote = True
         elif c in _OPEN:
             stack.append(_OPEN[c])
         elif stack and c == stack[-1]:
             stack.pop()
             if not stack:
                 return j + 1
-        j += 1
     raise ValueError("unbalanced brackets")
 
 
@@ -125,7 +131,16 @@ def parse_literal(text: str, shape: ir.Shape) -> np.ndarray:
         raise ValueError("tuple constants are not supported")
     toks = [t for t in re.split(r"[{},\s]+", text) if t]
     dt = dtypes.get(shape.dtype)
-    vals = [_scalar(t, shape.dtype) for t in toks]
+    try:  # fast path: Python's float/int parse inf, -inf, nan, -nan and decimals directly
+        vals = (
+            list(map(float if dt.is_float else int, toks))
+            if dt.kind != "pred"
+            else None
+        )
+    except ValueError:
+        vals = None
+    if vals is None:
+        vals = [_scalar(t, shape.dtype) for t in toks]
     if len(vals) != shape.size:
         raise ValueError(f"literal has {len(vals)} values, shape {shape} needs {shape.size}")
     if dt.is_int:

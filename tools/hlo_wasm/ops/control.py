@@ -1,5 +1,5 @@
-"""Structure and control flow: parameter, constant, tuple, get-tuple-element, call, while,
-conditional.
+"""Structure and control flow: parameter, constant, tuple, get-tuple-element, call,
+opt-barrier, while, conditional.
 
 `while` keeps its state in buffers planned for the whole loop (`passes/memory.py`): the
 initial value is copied in, the condition and body are emitted inline, and the body's results
@@ -60,6 +60,8 @@ _reg(
     alias=True,
 )
 _reg("call", lambda inst, args, env: env.call(inst.called[0], args))
+# jax.checkpoint's scheduling barrier: the value passes through unchanged (shares buffers).
+_reg("opt-barrier", lambda inst, args, env: args[0], alias=True)
 
 
 def _while_ref(inst, args, env):

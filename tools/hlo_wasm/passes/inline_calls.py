@@ -35,8 +35,6 @@ def _inline_comp(module: ir.Module, comp: ir.Computation, done: dict) -> ir.Comp
             out.append(dataclasses.replace(ci, name=new, operands=cops, line=ci.line))
         rename[inst.name] = inner[callee.root]
     root = rename.get(comp.root, comp.root)
-    if root != comp.root and any(i.name == root for i in comp.instructions) is False:
-        pass
     new_comp = ir.Computation(comp.name, tuple(out), root)
     done[comp.name] = new_comp
     return new_comp

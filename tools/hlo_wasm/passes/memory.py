@@ -113,6 +113,8 @@ class _Planner:
             return tuple(ops)
         if op == "get-tuple-element":
             return ops[0][inst.attr("index")]
+        if op == "opt-barrier":
+            return ops[0]
         if op in ("reshape", "bitcast") and not inst.shape.is_tuple:
             return _PLeaf(ops[0].buf, inst.shape)
         if op == "while":
