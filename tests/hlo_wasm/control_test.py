@@ -1,5 +1,8 @@
-"""Control flow against JAX: while (fori_loop, scan), conditional (cond, switch), call,
-tuple/get-tuple-element, opt-barrier (jax.checkpoint), and a function with all of them."""
+"""Differential tests of control flow against JAX.
+
+Control flow against JAX: while (fori_loop, scan), conditional (cond, switch), call,
+tuple/get-tuple-element, opt-barrier (jax.checkpoint), and a function with all of them.
+"""
 
 import jax
 import jax.numpy as jnp
@@ -89,9 +92,7 @@ class ControlTest(absltest.TestCase):
             s = lax.fori_loop(0, 3, lambda i, c: c * 2 + jnp.argmax(v), v.sum())
             return s, jnp.cumsum(v), lax.cond(v[0] > 0, lambda: v + 1, lambda: v - 1)
 
-        harness.check(
-            self, fn, x, tol=harness.LOOSE["f32"], expect_ops=["call", "while"]
-        )
+        harness.check(self, fn, x, tol=harness.LOOSE["f32"], expect_ops=["call", "while"])
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""Corpus: many distinct JAX functions (shapes from scalars to rank 4, gradients, vmap,
+"""Corpus test: hundreds of distinct JAX functions compiled and compared with JAX.
+
+Corpus: many distinct JAX functions (shapes from scalars to rank 4, gradients, vmap,
 control flow) compiled by our compiler and compared with JAX in wasmtime.
 
 The functions are built from small families crossed with shapes so that each is a distinct

@@ -1,4 +1,6 @@
-"""End-to-end: the example programs (quadratic formula and its gradient, MLP forward and loss
+"""End-to-end tests of the example programs against JAX.
+
+End-to-end: the example programs (quadratic formula and its gradient, MLP forward and loss
 gradient, a fori_loop/cond/scan function) compiled and run in wasmtime against JAX, plus the
 generated ES module run in Node when `node` is on PATH.
 """
@@ -47,7 +49,7 @@ class E2ETest(absltest.TestCase):
     def test_quadratic_both_roots_one_loop(self):
         a, b, c = self.rng.standard_normal((3, 1027)).astype(np.float32)
         outs, art, _ = harness.run_wasm(quadratic, a, b, c)
-        for g, w in zip(outs, quadratic(a, b, c)):
+        for g, w in zip(outs, quadratic(a, b, c), strict=False):
             harness.assert_close(g, w, (1e-6, 1e-6))
         fusions = [i for i in art.module.entry_computation.instructions if i.opcode == "fusion"]
         self.assertLen(fusions, 1)  # both roots in one fused multi-output loop
@@ -120,7 +122,7 @@ class E2ETest(absltest.TestCase):
                 timeout=60,
             ).stdout
         got = [np.array(v, np.float32) for v in json.loads(out.replace("null", "NaN"))]
-        for g, w in zip(got, quadratic(a, b, c)):
+        for g, w in zip(got, quadratic(a, b, c), strict=False):
             harness.assert_close(g, np.asarray(w), (1e-6, 1e-6))
 
 

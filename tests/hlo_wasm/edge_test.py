@@ -1,4 +1,6 @@
-"""Edge-case programs: zero-size arrays, scalar-only programs, f16/bf16 arithmetic, baked-in
+"""Edge-case programs compiled and compared with JAX.
+
+Edge-case programs: zero-size arrays, scalar-only programs, f16/bf16 arithmetic, baked-in
 constants (closed-over weights), outputs that alias inputs or each other, nested pytrees.
 """
 

@@ -1,4 +1,6 @@
-"""Bad input must fail with a clear error, never produce a module: malformed HLO, an
+"""Bad input fails with a clear error and never produces a module.
+
+Bad input must fail with a clear error, never produce a module: malformed HLO, an
 unsupported op, a dtype mismatch, a signature that disagrees with the HLO.
 """
 

@@ -1,4 +1,6 @@
-"""Shared test helpers: JAX function -> HLO -> our compiler -> wasmtime, compared with JAX and
+"""Shared test helpers for the compiler's differential tests.
+
+Shared test helpers: JAX function -> HLO -> our compiler -> wasmtime, compared with JAX and
 with the NumPy reference evaluator (the registry's op semantics).
 """
 
@@ -62,11 +64,11 @@ def check(test, fn, *args, tol=None, expect_ops=(), reference=True):
 
     want = flat(jax.jit(fn)(*args))
     test.assertEqual(len(outs), len(want))
-    for k, (g, w) in enumerate(zip(outs, want)):
+    for k, (g, w) in enumerate(zip(outs, want, strict=False)):
         assert_close(g, w, tol, f"output {k} vs JAX")
     if reference:
         ref = evaluate.run(art.module, [np.asarray(a) for a in args])
-        for k, (g, w) in enumerate(zip(outs, ref)):
+        for k, (g, w) in enumerate(zip(outs, ref, strict=False)):
             assert_close(g, w, tol, f"output {k} vs NumPy reference")
     return outs
 

@@ -1,4 +1,6 @@
-"""Parser tests: HLO text before and after XLA optimisation (layouts, metadata, fusions,
+"""Parser tests on HLO text before and after XLA optimisation.
+
+Parser tests: HLO text before and after XLA optimisation (layouts, metadata, fusions,
 called computations, literals of every dtype, inf/nan), round-tripped through the compiler.
 """
 
@@ -37,7 +39,7 @@ class ParseTest(parameterized.TestCase):
         self.assertEqual(insts["a"].attr("metadata"), '{op_name="x" source_file="a, b"}')
         art = compiler.compile_hlo(_LITERALS, "lits")
         outs = runner.Runner(art.wasm, art.manifest)()
-        for got, inst in zip(outs, "abcdef"):
+        for got, inst in zip(outs, "abcdef", strict=False):
             np.testing.assert_array_equal(got.view(np.uint8), insts[inst].literal.view(np.uint8))
 
     @parameterized.named_parameters(
@@ -51,7 +53,7 @@ class ParseTest(parameterized.TestCase):
         want = harness.flat(jax.jit(fn)(*args))
         for text in (lowered.as_text(dialect="hlo"), lowered.compile().as_text()):
             art = compiler.compile_hlo(text, "f")
-            for g, w in zip(runner.Runner(art.wasm, art.manifest)(*args), want):
+            for g, w in zip(runner.Runner(art.wasm, art.manifest)(*args), want, strict=False):
                 harness.assert_close(g, w, (1e-5, 1e-6))
 
     def test_post_optimisation_mlp_grad(self):

@@ -1,4 +1,6 @@
-"""Differential tests for reduce (incl. argmax), reduce-window (pooling, cumsum) and
+"""Differential tests of the reduction ops.
+
+Differential tests for reduce (incl. argmax), reduce-window (pooling, cumsum) and
 select-and-scatter (max-pool gradient).
 """
 

@@ -1,4 +1,6 @@
-"""Meta-test: every registered op has a differential test (a `COVERED` entry in some test
+"""Meta-test: every registered op and dtype has a differential test.
+
+Meta-test: every registered op has a differential test (a `COVERED` entry in some test
 module), every op the issue lists is registered, and every registered dtype is covered.
 """
 

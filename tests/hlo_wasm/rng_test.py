@@ -1,4 +1,6 @@
-"""JAX's threefry RNG lowers to u32 arithmetic, shifts, xor, or, and conversions; the
+"""JAX's threefry RNG, compiled, reproduces JAX's bits exactly.
+
+JAX's threefry RNG lowers to u32 arithmetic, shifts, xor, or, and conversions; the
 compiled module must reproduce its bits exactly (and the derived uniform/normal floats).
 """
 

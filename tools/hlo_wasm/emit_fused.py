@@ -48,8 +48,10 @@ def _levels(comp: ir.Computation, rank: int) -> dict[str, int]:
 
 
 def _simd_ok(comp: ir.Computation) -> bool:
-    """True when every value is f32 (pred only as lane masks) and every op has an f32x4 form
-    for its actual operand dtypes.
+    """True when the loop can run as f32x4.
+
+    That is, every value is f32 (pred only as lane masks) and every op has an f32x4 form for
+    its actual operand dtypes.
     """
     byname = comp.by_name()
     for inst in comp.instructions:
@@ -122,7 +124,7 @@ class _Loop:
         self.params = k.ins
         root = self.comp.root_instruction
         names = root.operands if root.opcode == "tuple" else (root.name,)
-        self.outs = list(zip(names, leaves(k.out)))
+        self.outs = list(zip(names, leaves(k.out), strict=False))
         self.dims = list(self.outs[0][1].shape.dims)
         self.lv = _levels(self.comp, len(self.dims))
         self.nested = any(_is_array_bcast(i, self.byname) for i in self.comp.instructions)

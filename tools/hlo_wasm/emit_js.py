@@ -1,4 +1,6 @@
-"""JavaScript-side artefacts: the ES module loader (`NAME.mjs`), its TypeScript declarations
+"""JavaScript-side artefacts of a compiled module.
+
+JavaScript-side artefacts: the ES module loader (`NAME.mjs`), its TypeScript declarations
 (`NAME.d.ts`) and the manifest (exports, memory layout, byte sizes).
 """
 
@@ -35,7 +37,7 @@ def signature_line(sig: dict) -> str:
 
 def _entries(specs, leaves):
     out = []
-    for s, leaf in zip(specs, leaves):
+    for s, leaf in zip(specs, leaves, strict=False):
         n = 1
         for d in s["shape"]:
             n *= d

@@ -1,4 +1,6 @@
-"""The code-building API that op lowerings use: locals, loops, loads, stores, inlined scalar
+"""The code-building API that op lowerings use.
+
+The code-building API that op lowerings use: locals, loops, loads, stores, inlined scalar
 computations. A `Kernel` wraps one instruction and the shared `FunctionBuilder`.
 """
 
@@ -80,7 +82,7 @@ def strides(dims) -> list[int]:
 def linear(idx: list[str], dims) -> str:
     """i32 expression of the row-major linear index of multi-index `idx` in `dims`."""
     terms = []
-    for i, s in zip(idx, strides(dims)):
+    for i, s in zip(idx, strides(dims), strict=False):
         terms.append(i if s == 1 else f"(i32.mul {i} (i32.const {s}))")
     if not terms:
         return "(i32.const 0)"

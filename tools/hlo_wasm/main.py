@@ -1,4 +1,4 @@
-"""Compiles HLO text into a WebAssembly module and its JavaScript glue.
+r"""Compiles HLO text into a WebAssembly module and its JavaScript glue.
 
 Usage:
   python -m tools.hlo_wasm.main --hlo=NAME.hlo.txt --signature=NAME.signature.json \\
@@ -27,9 +27,7 @@ from tools.hlo_wasm import ir
 
 _HLO = flags.DEFINE_string("hlo", None, "HLO text file.", required=True)
 _SIGNATURE = flags.DEFINE_string("signature", None, "NAME.signature.json.")
-_NAME = flags.DEFINE_string(
-    "name", None, "Export name (a C identifier).", required=True
-)
+_NAME = flags.DEFINE_string("name", None, "Export name (a C identifier).", required=True)
 _LABEL = flags.DEFINE_string("label", "", "Source label for the banners.")
 _OUT_WASM = flags.DEFINE_string("out_wasm", None, "Output .wasm.")
 _OUT_WAT = flags.DEFINE_string("out_wat", None, "Output .wat.")
@@ -39,6 +37,7 @@ _OUT_MANIFEST = flags.DEFINE_string("out_manifest", None, "Output manifest JSON.
 
 
 def main(argv):
+    """Compiles; returns the exit code."""
     del argv
     with open(_HLO.value, encoding="utf-8") as f:
         text = f.read()
@@ -61,9 +60,7 @@ def main(argv):
     for path, data in outputs:
         if path:
             mode = "wb" if isinstance(data, bytes) else "w"
-            with open(
-                path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})
-            ) as f:
+            with open(path, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
                 f.write(data)
     return 0
 

@@ -132,11 +132,7 @@ def parse_literal(text: str, shape: ir.Shape) -> np.ndarray:
     toks = [t for t in re.split(r"[{},\s]+", text) if t]
     dt = dtypes.get(shape.dtype)
     try:  # fast path: Python's float/int parse inf, -inf, nan, -nan and decimals directly
-        vals = (
-            list(map(float if dt.is_float else int, toks))
-            if dt.kind != "pred"
-            else None
-        )
+        vals = list(map(float if dt.is_float else int, toks)) if dt.kind != "pred" else None
     except ValueError:
         vals = None
     if vals is None:

@@ -22,10 +22,11 @@ class Runner:
         self.fn = exports[self.manifest["exports"]["function"]]
 
     def __call__(self, *args):
+        """Writes the inputs into linear memory, runs the entry and returns the outputs."""
         specs = self.manifest["inputs"]
         if len(args) != len(specs):
             raise TypeError(f"expected {len(specs)} arguments, got {len(args)}")
-        for a, spec in zip(args, specs):
+        for a, spec in zip(args, specs, strict=False):
             dt = dtypes.get(spec["dtype"]).np
             arr = np.ascontiguousarray(np.asarray(a).astype(dt, copy=False))
             if arr.size != spec["length"]:

@@ -1,4 +1,6 @@
-"""IR verifier: every operand exists and comes first, every op is registered, and each op's
+"""IR verifier: structure, registration and each op's shape/dtype check.
+
+IR verifier: every operand exists and comes first, every op is registered, and each op's
 shape/dtype check (from the registry) holds. Errors name the HLO line and the op.
 """
 
@@ -6,7 +8,9 @@ from tools.hlo_wasm import ir, registry
 
 
 def _layout_ok(inst: ir.Instruction) -> bool:
-    """Layouts are storage hints for logical ops (JAX writes `{0,1}` on transposes), but a
+    """True unless a `bitcast` carries a non-row-major layout.
+
+    Layouts are storage hints for logical ops (JAX writes `{0,1}` on transposes), but a
     `bitcast` reinterprets memory, so it must be row-major on both sides here.
     """
     return inst.attr("layout") is None or inst.opcode != "bitcast"

@@ -167,7 +167,7 @@ def _name(kind: Kind, short: str) -> str:
 
 
 def exp(kind: Kind) -> MathFunction:
-    """exp(x); overflow to +inf, gradual underflow, NaN propagates."""
+    """The WAT of e^x; overflow to +inf, gradual underflow, NaN propagates."""
     b = Builder(
         kind,
         _name(kind, "exp"),
@@ -178,7 +178,7 @@ def exp(kind: Kind) -> MathFunction:
 
 
 def expm1(kind: Kind) -> MathFunction:
-    """expm1(x) = exp(x) - 1, accurate near 0, keeps the sign of zero."""
+    """The WAT of e^x - 1, accurate near 0, keeps the sign of zero."""
     b = Builder(
         kind,
         _name(kind, "expm1"),
@@ -191,7 +191,10 @@ def expm1(kind: Kind) -> MathFunction:
 
 
 def tanh(kind: Kind) -> MathFunction:
-    """tanh(x) = sign(x) * -e / (e + 2) with e = expm1(-2|x|) in (-1, 0]: no overflow or cancellation."""
+    """The WAT of the hyperbolic tangent.
+
+    tanh(x) = sign(x) * -e / (e + 2) with e = expm1(-2|x|) in (-1, 0]: no overflow or cancellation.
+    """
     b = Builder(
         kind,
         _name(kind, "tanh"),
@@ -204,7 +207,7 @@ def tanh(kind: Kind) -> MathFunction:
 
 
 def logistic(kind: Kind) -> MathFunction:
-    """logistic(x) = 1 / (1 + exp(-x)), computed from e = exp(-|x|) so it never overflows."""
+    """The WAT of the logistic function 1 / (1 + e^-x), computed from e = exp(-|x|) so it never overflows."""
     b = Builder(
         kind,
         _name(kind, "logistic"),

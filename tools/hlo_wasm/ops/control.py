@@ -1,5 +1,4 @@
-"""Structure and control flow: parameter, constant, tuple, get-tuple-element, call,
-opt-barrier, while, conditional.
+"""Structure and control flow: parameter, constant, tuple, get-tuple-element, call, opt-barrier, while, conditional.
 
 `while` keeps its state in buffers planned for the whole loop (`passes/memory.py`): the
 initial value is copied in, the condition and body are emitted inline, and the body's results
@@ -73,7 +72,7 @@ def _while_ref(inst, args, env):
 
 
 def _copy_leaves(k, dsts, srcs):
-    for d, s in zip(dsts, srcs):
+    for d, s in zip(dsts, srcs, strict=False):
         k.copy(d, s)
 
 

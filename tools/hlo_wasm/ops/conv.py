@@ -1,4 +1,6 @@
-"""convolution as `jax.lax.conv_general_dilated` emits it: any dim_labels, strides, padding,
+"""Lowering of `convolution` as `jax.lax.conv_general_dilated` emits it.
+
+convolution as `jax.lax.conv_general_dilated` emits it: any dim_labels, strides, padding,
 lhs/rhs dilation and feature groups (batch_group_count must be 1).
 
 Generic kernel: for every output element, loops over the kernel window and the group's input

@@ -1,4 +1,6 @@
-"""Element type conversion: `convert` (value-preserving, saturating float->int as XLA does)
+"""Element type conversions: `convert` and `bitcast-convert`.
+
+Element type conversion: `convert` (value-preserving, saturating float->int as XLA does)
 and `bitcast-convert` (same-width reinterpretation).
 """
 

@@ -181,17 +181,17 @@ def _kernel(k, inst):
 
         def per_k(kidx):
             li, ri = [None] * lhs.shape.rank, [None] * rhs.shape.rank
-            for d, v in zip(lb, bidx):
+            for d, v in zip(lb, bidx, strict=False):
                 li[d] = v
-            for d, v in zip(rb, bidx):
+            for d, v in zip(rb, bidx, strict=False):
                 ri[d] = v
-            for d, v in zip(lf, lidx):
+            for d, v in zip(lf, lidx, strict=False):
                 li[d] = v
-            for d, v in zip(rf, ridx):
+            for d, v in zip(rf, ridx, strict=False):
                 ri[d] = v
-            for d, v in zip(lc, kidx):
+            for d, v in zip(lc, kidx, strict=False):
                 li[d] = v
-            for d, v in zip(rc, kidx):
+            for d, v in zip(rc, kidx, strict=False):
                 ri[d] = v
             a = _convert(load(lhs, linear(li, lhs.shape.dims)), lhs.shape.dtype, dt)
             b = _convert(load(rhs, linear(ri, rhs.shape.dims)), rhs.shape.dtype, dt)

@@ -66,7 +66,7 @@ def _int_div_ref(a, b):
     dt = a.dtype
     ai, bi = a.astype(object), b.astype(object)
     out = []
-    for x, y in zip(np.ravel(ai), np.ravel(bi)):
+    for x, y in zip(np.ravel(ai), np.ravel(bi), strict=False):
         if y == 0:
             q = -1
         else:
@@ -80,7 +80,7 @@ def _int_rem_ref(a, b):
     """XLA integer remainder: sign of the dividend; x%0 = x; INT_MIN%-1 = 0."""
     dt = a.dtype
     out = []
-    for x, y in zip(np.ravel(a).astype(object), np.ravel(b).astype(object)):
+    for x, y in zip(np.ravel(a).astype(object), np.ravel(b).astype(object), strict=False):
         if y == 0:
             r = x
         else:
@@ -159,7 +159,7 @@ def _pow_ref(inst, args, env):
     if a.dtype.kind == "f":
         return np.power(a, b).astype(a.dtype)
     out = []
-    for x, y in zip(np.ravel(a).astype(object), np.ravel(b).astype(object)):
+    for x, y in zip(np.ravel(a).astype(object), np.ravel(b).astype(object), strict=False):
         if y < 0:
             r = 1 if x == 1 else ((-1 if y % 2 else 1) if x == -1 else 0)
         else:

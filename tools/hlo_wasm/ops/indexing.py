@@ -37,21 +37,21 @@ def _add(a, b):
 def _ds_ref(inst, args, env):
     x, starts = args[0], [int(s) for s in args[1:]]
     sizes = inst.attr("dynamic_slice_sizes")
-    st = [min(max(s, 0), n - z) for s, n, z in zip(starts, x.shape, sizes)]
-    return x[tuple(slice(s, s + z) for s, z in zip(st, sizes))].copy()
+    st = [min(max(s, 0), n - z) for s, n, z in zip(starts, x.shape, sizes, strict=False)]
+    return x[tuple(slice(s, s + z) for s, z in zip(st, sizes, strict=False))].copy()
 
 
 def _ds_kernel(k, inst):
     src, starts, out = k.ins[0], k.ins[1:], k.out
     sizes = inst.attr("dynamic_slice_sizes")
-    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, sizes)]
+    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, sizes, strict=False)]
     k.nest(
         out.shape.dims,
         lambda idx: k.emit(
             store(
                 out,
                 linear(idx, out.shape.dims),
-                load(src, linear([_add(i, s) for i, s in zip(idx, st)], src.shape.dims)),
+                load(src, linear([_add(i, s) for i, s in zip(idx, st, strict=False)], src.shape.dims)),
             )
         ),
     )
@@ -70,21 +70,21 @@ registry.register(registry.OpDef("dynamic-slice", _FAMILY, _ds_check, _ds_ref, k
 
 def _dus_ref(inst, args, env):
     x, u, starts = args[0].copy(), args[1], [int(s) for s in args[2:]]
-    st = [min(max(s, 0), n - z) for s, n, z in zip(starts, x.shape, u.shape)]
-    x[tuple(slice(s, s + z) for s, z in zip(st, u.shape))] = u
+    st = [min(max(s, 0), n - z) for s, n, z in zip(starts, x.shape, u.shape, strict=False)]
+    x[tuple(slice(s, s + z) for s, z in zip(st, u.shape, strict=False))] = u
     return x
 
 
 def _dus_kernel(k, inst):
     src, upd, starts, out = k.ins[0], k.ins[1], k.ins[2:], k.out
     k.copy(out, src)
-    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, upd.shape.dims)]
+    st = [_clamp(k, _as_i32(s), n - z) for s, n, z in zip(starts, src.shape.dims, upd.shape.dims, strict=False)]
     k.nest(
         upd.shape.dims,
         lambda idx: k.emit(
             store(
                 out,
-                linear([_add(i, s) for i, s in zip(idx, st)], out.shape.dims),
+                linear([_add(i, s) for i, s in zip(idx, st, strict=False)], out.shape.dims),
                 load(upd, linear(idx, upd.shape.dims)),
             )
         ),
@@ -136,13 +136,13 @@ def _gather_ref(inst, args, env):
     for o in np.ndindex(*out.shape):
         g = [o[d] for d in batch]
         start = [0] * x.ndim
-        for d, gi in zip(obd, ibd):
+        for d, gi in zip(obd, ibd, strict=False):
             start[d] = g[gi]
         for j, pos in enumerate(_index_vector(ind.shape, ivd, g, len(sim))):
             d = sim[j]
             start[d] = min(max(int(ind[pos]), 0), x.shape[d] - sizes[d])
         full = list(start)
-        for d, od in zip(window, offset_dims):
+        for d, od in zip(window, offset_dims, strict=False):
             full[d] += o[od]
         out[o] = x[tuple(full)]
     return out
@@ -166,7 +166,7 @@ def _gather_kernel(k, inst):
     def body(o):
         g = [o[d] for d in batch]
         full = ["(i32.const 0)"] * src.shape.rank
-        for d, gi in zip(obd, ibd):
+        for d, gi in zip(obd, ibd, strict=False):
             full[d] = g[gi]
         for j, pos in enumerate(_index_vector(ind.shape.dims, ivd, g, len(sim))):
             d = sim[j]
@@ -176,7 +176,7 @@ def _gather_kernel(k, inst):
                 _as_i32(ind, linear(pos, ind.shape.dims)),
                 src.shape.dims[d] - sizes[d],
             )
-        for d, od in zip(window, offset_dims):
+        for d, od in zip(window, offset_dims, strict=False):
             full[d] = _add(full[d], o[od])
         k.emit(store(out, linear(o, out.shape.dims), load(src, linear(full, src.shape.dims))))
 
@@ -217,19 +217,19 @@ def _scatter_ref(inst, args, env):
     obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
     window = [d for d in range(x.ndim) if d not in inserted and d not in obd]
     wsize = [1] * x.ndim
-    for d, ud in zip(window, uwd):
+    for d, ud in zip(window, uwd, strict=False):
         wsize[d] = upd.shape[ud]
     for u in np.ndindex(*upd.shape):
         g = [u[d] for d in scat]
         start = [0] * x.ndim
-        for d, gi in zip(obd, ibd):
+        for d, gi in zip(obd, ibd, strict=False):
             start[d] = g[gi]
         for j, pos in enumerate(_index_vector(ind.shape, ivd, g, len(sdod))):
             start[sdod[j]] = int(ind[pos])
-        if any(s < 0 or s + w > n for s, w, n in zip(start, wsize, x.shape)):
+        if any(s < 0 or s + w > n for s, w, n in zip(start, wsize, x.shape, strict=False)):
             continue
         full = list(start)
-        for d, ud in zip(window, uwd):
+        for d, ud in zip(window, uwd, strict=False):
             full[d] += u[ud]
         full = tuple(full)
         x[full] = env.call(inst.called[0], [np.asarray(x[full]), np.asarray(upd[u])])
@@ -244,7 +244,7 @@ def _scatter_kernel(k, inst):
     obd, ibd = _batching(inst, "input_batching_dims", "scatter_indices_batching_dims", ivd)
     window = [d for d in range(src.shape.rank) if d not in inserted and d not in obd]
     wsize = [1] * src.shape.rank
-    for d, ud in zip(window, uwd):
+    for d, ud in zip(window, uwd, strict=False):
         wsize[d] = upd.shape.dims[ud]
     k.copy(out, src)
     dt = out.shape.dtype
@@ -252,7 +252,7 @@ def _scatter_kernel(k, inst):
     def body(u):
         g = [u[d] for d in scat]
         full = ["(i32.const 0)"] * src.shape.rank
-        for d, gi in zip(obd, ibd):
+        for d, gi in zip(obd, ibd, strict=False):
             full[d] = g[gi]
         ok = "(i32.const 1)"
         for j, pos in enumerate(_index_vector(ind.shape.dims, ivd, g, len(sdod))):
@@ -261,7 +261,7 @@ def _scatter_kernel(k, inst):
             s = k.set("i32", _as_i32(ind, linear(pos, ind.shape.dims)), "st")
             ok = f"(i32.and {ok} (i32.le_u {s} (i32.const {src.shape.dims[d] - wsize[d]})))"
             full[d] = s
-        for d, ud in zip(window, uwd):
+        for d, ud in zip(window, uwd, strict=False):
             full[d] = _add(full[d], u[ud])
         k.emit(f"(if {ok} (then")
         k.fb.depth += 1

@@ -1,4 +1,6 @@
-"""Reductions: reduce (any reducer, several operands, e.g. argmax), reduce-window (incl. the
+"""Reductions: reduce, reduce-window and select-and-scatter.
+
+Reductions: reduce (any reducer, several operands, e.g. argmax), reduce-window (incl. the
 cumulative sums JAX lowers to it) and select-and-scatter (max-pool gradients).
 
 The generic kernels inline the reducer computation as scalar code. A single f32 operand
@@ -28,7 +30,7 @@ def _outs(inst):
 def _reduce_check(inst, shapes):
     n = len(shapes) // 2
     dims = inst.attr("dimensions", ())
-    for s, o in zip(shapes[:n], _outs(inst)):
+    for s, o in zip(shapes[:n], _outs(inst), strict=False):
         kept = tuple(d for i, d in enumerate(s.dims) if i not in dims)
         c.require(kept == o.dims, f"reduce result dims {o.dims}, expected {kept}")
         c.require(s.dtype == o.dtype, "reduce result dtype differs from its operand")
@@ -48,7 +50,7 @@ def _reduce_ref(inst, args, env):
         for j in np.ndindex(*[xs[0].shape[d] for d in dims]):
             r = env.call(inst.called[0], acc + [np.asarray(m[idx + j]) for m in moved])
             acc = list(r) if isinstance(r, tuple) else [r]
-        for o, a in zip(outs, acc):
+        for o, a in zip(outs, acc, strict=False):
             o[idx] = a
     return tuple(outs) if n > 1 else outs[0]
 
@@ -129,25 +131,25 @@ def _reduce_kernel(k, inst):
     accs = [k.local(c.wt(s.shape.dtype), "acc") for s in srcs]
 
     def outer(oidx):
-        for a, i in zip(accs, inits):
+        for a, i in zip(accs, inits, strict=False):
             k.emit(f"(local.set {a} {load(i, '(i32.const 0)')})")
 
         def inner(ridx):
             full = [None] * rank
-            for d, v in zip(kept, oidx):
+            for d, v in zip(kept, oidx, strict=False):
                 full[d] = v
-            for d, v in zip(dims, ridx):
+            for d, v in zip(dims, ridx, strict=False):
                 full[d] = v
             lin = k.set("i32", linear(full, srcs[0].shape.dims), "at")
-            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs)]
+            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs, strict=False)]
             args += [(load(s, lin), s.shape.dtype) for s in srcs]
             res = k.scalar_comp(inst.called[0], args)
-            for a, (e, _) in zip(accs, res):
+            for a, (e, _) in zip(accs, res, strict=False):
                 k.emit(f"(local.set {a} {e})")
 
         k.nest([srcs[0].shape.dims[d] for d in dims], inner, "r")
         at = linear(oidx, outs[0].shape.dims)
-        for a, o in zip(accs, outs):
+        for a, o in zip(accs, outs, strict=False):
             k.emit(store(o, at, f"(local.get {a})"))
 
     k.nest([srcs[0].shape.dims[d] for d in kept], outer, "o")
@@ -212,7 +214,7 @@ def _rw_ref(inst, args, env):
                 continue
             r = env.call(inst.called[0], acc + [np.asarray(x[p]) for x in xs])
             acc = list(r) if isinstance(r, tuple) else [r]
-        for o, a in zip(outs, acc):
+        for o, a in zip(outs, acc, strict=False):
             o[oidx] = a
     return tuple(outs) if n > 1 else outs[0]
 
@@ -271,21 +273,21 @@ def _scan_kernel(k, inst, d, reverse):
     other = [e for e in range(len(dims)) if e != d]
 
     def per_row(idx):
-        for a, i in zip(accs, inits):
+        for a, i in zip(accs, inits, strict=False):
             k.emit(f"(local.set {a} {load(i, '(i32.const 0)')})")
 
         def step(i):
             pos = f"(i32.sub (i32.const {dims[d] - 1}) {i})" if reverse else i
             full = [None] * len(dims)
-            for e, v in zip(other, idx):
+            for e, v in zip(other, idx, strict=False):
                 full[e] = v
             full[d] = pos
             at = k.set("i32", linear(full, dims), "at")
-            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs)]
+            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs, strict=False)]
             args += [(load(s, at), s.shape.dtype) for s in srcs]
-            for a, (e, _) in zip(accs, k.scalar_comp(inst.called[0], args)):
+            for a, (e, _) in zip(accs, k.scalar_comp(inst.called[0], args), strict=False):
                 k.emit(f"(local.set {a} {e})")
-            for a, o in zip(accs, outs):
+            for a, o in zip(accs, outs, strict=False):
                 k.emit(store(o, at, f"(local.get {a})"))
 
         k.loop(dims[d], step, "n")
@@ -306,7 +308,7 @@ def _rw_kernel(k, inst):
     accs = [k.local(c.wt(s.shape.dtype), "acc") for s in srcs]
 
     def outer(oidx):
-        for a, i in zip(accs, inits):
+        for a, i in zip(accs, inits, strict=False):
             k.emit(f"(local.set {a} {load(i, '(i32.const 0)')})")
 
         def inner(widx):
@@ -314,16 +316,16 @@ def _rw_kernel(k, inst):
             k.emit(f"(if {cond} (then")
             k.fb.depth += 1
             at = k.set("i32", lin, "at")
-            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs)]
+            args = [(f"(local.get {a})", s.shape.dtype) for a, s in zip(accs, srcs, strict=False)]
             args += [(load(s, at), s.shape.dtype) for s in srcs]
-            for a, (e, _) in zip(accs, k.scalar_comp(inst.called[0], args)):
+            for a, (e, _) in zip(accs, k.scalar_comp(inst.called[0], args), strict=False):
                 k.emit(f"(local.set {a} {e})")
             k.fb.depth -= 1
             k.emit("))")
 
         k.nest(w["size"], inner, "w")
         at = linear(oidx, outs[0].shape.dims)
-        for a, o in zip(accs, outs):
+        for a, o in zip(accs, outs, strict=False):
             k.emit(store(o, at, f"(local.get {a})"))
 
     k.nest(outs[0].shape.dims, outer, "o")

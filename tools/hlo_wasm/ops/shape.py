@@ -1,4 +1,6 @@
-"""Data-movement ops: broadcast, reshape, bitcast, transpose, slice, concatenate, pad, reverse,
+"""Data-movement ops: broadcast, reshape, transpose, slice, pad and friends.
+
+Data-movement ops: broadcast, reshape, bitcast, transpose, slice, concatenate, pad, reverse,
 iota, copy. Each kernel loops over one index space and moves elements by computed addresses.
 """
 
@@ -148,7 +150,7 @@ def _slice_kernel(k, inst):
 
     def body(idx):
         in_idx = []
-        for i, (a, _, s) in zip(idx, sl):
+        for i, (a, _, s) in zip(idx, sl, strict=False):
             in_idx.append(_add(i if s == 1 else f"(i32.mul {i} (i32.const {s}))", a))
         k.emit(
             store(
@@ -219,15 +221,15 @@ def _pad_ref(inst, args, env):
     # Place with interior padding into a big array, then crop negative edges.
     big_dims = [
         max(0, n + (n - 1) * it) + max(lo, 0) + max(hi, 0) if n else max(lo, 0) + max(hi, 0)
-        for n, (lo, hi, it) in zip(x.shape, cfg)
+        for n, (lo, hi, it) in zip(x.shape, cfg, strict=False)
     ]
     big = np.full(big_dims, v, dtype=x.dtype)
     idx = tuple(
         slice(max(lo, 0), max(lo, 0) + (n - 1) * (it + 1) + 1 if n else max(lo, 0), it + 1)
-        for n, (lo, hi, it) in zip(x.shape, cfg)
+        for n, (lo, hi, it) in zip(x.shape, cfg, strict=False)
     )
     big[idx] = x
-    crop = tuple(slice(max(-lo, 0), max(-lo, 0) + o) for (lo, hi, it), o in zip(cfg, inst.shape.dims))
+    crop = tuple(slice(max(-lo, 0), max(-lo, 0) + o) for (lo, hi, it), o in zip(cfg, inst.shape.dims, strict=False))
     out[...] = big[crop]
     return out
 
@@ -235,7 +237,7 @@ def _pad_ref(inst, args, env):
 def _pad_check(inst, shapes):
     _same_dtype(inst, shapes)
     cfg = parse_padding(inst.attr("padding")) if shapes[0].rank else []
-    want = tuple(lo + hi + n + max(n - 1, 0) * it for n, (lo, hi, it) in zip(shapes[0].dims, cfg))
+    want = tuple(lo + hi + n + max(n - 1, 0) * it for n, (lo, hi, it) in zip(shapes[0].dims, cfg, strict=False))
     c.require(want == inst.shape.dims, f"pad result dims {want} != {inst.shape.dims}")
 
 
@@ -247,7 +249,7 @@ def _pad_kernel(k, inst):
 
     def body(idx):
         o, conds = [], []
-        for i, (lo, _, it), n in zip(idx, cfg, out.shape.dims):
+        for i, (lo, _, it), n in zip(idx, cfg, out.shape.dims, strict=False):
             e = _add(i if it == 0 else f"(i32.mul {i} (i32.const {it + 1}))", lo)
             o.append(e)
             conds.append(f"(i32.lt_u {e} (i32.const {n}))")
@@ -271,7 +273,8 @@ def _reverse_kernel(k, inst):
 
     def body(idx):
         in_idx = [
-            f"(i32.sub (i32.const {n - 1}) {i})" if d in rev else i for d, (i, n) in enumerate(zip(idx, out.shape.dims))
+            f"(i32.sub (i32.const {n - 1}) {i})" if d in rev else i
+            for d, (i, n) in enumerate(zip(idx, out.shape.dims, strict=False))
         ]
         k.emit(
             store(

@@ -36,7 +36,7 @@ def _ref(inst, args, env):
                 lambda i, j, rows=rows: -1 if less(rows, i, j) else (1 if less(rows, j, i) else 0)
             ),
         )
-        for o, r in zip(outs, rows):
+        for o, r in zip(outs, rows, strict=False):
             o[idx] = r[order]
     res = [np.moveaxis(o, -1, dim) for o in outs]
     return tuple(res) if inst.shape.is_tuple else res[0]
@@ -44,7 +44,7 @@ def _ref(inst, args, env):
 
 def _kernel(k, inst):
     outs = leaves(k.out)
-    for o, i in zip(outs, k.ins):
+    for o, i in zip(outs, k.ins, strict=False):
         k.copy(o, i)
     dims = outs[0].shape.dims
     dim = inst.attr("dimensions")[0]
@@ -56,7 +56,7 @@ def _kernel(k, inst):
     cur = k.local("i32", "cur")
 
     def per_row(idx):
-        terms = [f"(i32.mul {v} (i32.const {st[d]}))" for d, v in zip(other, idx)]
+        terms = [f"(i32.mul {v} (i32.const {st[d]}))" for d, v in zip(other, idx, strict=False)]
         e = "(i32.const 0)"
         for t in terms:
             e = f"(i32.add {e} {t})"
