@@ -5,16 +5,15 @@ Usage (normally through the `wasm_test` rule, runtime = "chromium"):
   python -m tools.wasm_test.chromium_check --module=NAME.mjs,NAME.manifest.json,NAME.reference.npz ...
 
 Serves the current directory (the test's runfiles) on an ephemeral loopback port, opens
-browser/index.html with the module list, and reads the page's verdict from the DOM. Exit 0 when
-every output is within tolerance, 1 when one is not, 2 when the browser could not run the page.
+browser/index.html with the module list and waits for the page to POST its verdict, then
+closes the browser. Exit 0 when every output is within tolerance, 1 when one is not, 2 when
+the browser could not run the page in time.
 """
 
 import functools
-import html
 import http.server
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -42,13 +41,12 @@ _BROWSER_FLAGS = [
     "--disable-sync",
     "--disable-extensions",
     "--disable-dev-shm-usage",
-    # Virtual time runs until the page is idle, so the DOM is dumped after the async work.
-    "--virtual-time-budget=60000",
-    "--dump-dom",
 ]
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves files; a POST to /__result__ delivers the page's verdict to `server.verdict`."""
+
     extensions_map = {
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".mjs": "text/javascript",
@@ -59,9 +57,20 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name.
         del format, args
 
+    def do_POST(self):  # noqa: N802 - the base class's naming.
+        """Receives the verdict."""
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(204)
+        self.end_headers()
+        if self.path == "/__result__":
+            self.server.verdict = json.loads(body)
+            self.server.received.set()
+
 
 def _serve(directory: str) -> http.server.ThreadingHTTPServer:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=directory))
+    server.verdict = None
+    server.received = threading.Event()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -81,20 +90,22 @@ def main(argv: list[str]) -> int:
     )
     with tempfile.TemporaryDirectory(dir=os.environ.get("TEST_TMPDIR")) as profile:
         argv = [_CHROMIUM.value, *_BROWSER_FLAGS, "--user-data-dir=" + profile, url]
+        browser = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        received = server.received.wait(_TIMEOUT.value)
+        browser.terminate()
         try:
-            browser = subprocess.run(argv, capture_output=True, text=True, timeout=_TIMEOUT.value, check=False)
+            _, stderr = browser.communicate(timeout=10)
         except subprocess.TimeoutExpired:
-            print("chromium_check: the browser did not finish within %d s" % _TIMEOUT.value)
-            return 2
+            browser.kill()
+            _, stderr = browser.communicate()
     server.shutdown()
-    match = re.search(r"RULES_JAX_RESULT (.*?)</pre>", browser.stdout, re.S)
-    if not match:
+    if not received:
         print(
-            "chromium_check: no result in the page (exit %d); stderr tail:\n%s"
-            % (browser.returncode, browser.stderr[-2000:])
+            "chromium_check: no verdict from the page within %d s; browser stderr tail:\n%s"
+            % (_TIMEOUT.value, stderr[-2000:])
         )
         return 2
-    verdict = json.loads(html.unescape(match.group(1)))
+    verdict = server.verdict
     if "error" in verdict:
         print("chromium_check: the page failed: %s" % verdict["error"])
         return 2

@@ -1,5 +1,5 @@
 // Runs the modules named in ?modules=[{mjs, manifest, reference}, ...] (paths relative to the
-// server root) and writes "RULES_JAX_RESULT <json>" into the page for chromium_check.py.
+// server root), shows the verdict in the page and POSTs it to /__result__ for chromium_check.py.
 import { checkModule, loadBytes } from "../reference.mjs";
 
 const status = document.getElementById("status");
@@ -17,14 +17,13 @@ async function run() {
   return results;
 }
 
+function report(verdict) {
+  status.textContent = document.title = verdict.error ? "ERROR" : verdict.ok ? "PASS" : "FAIL";
+  output.textContent = JSON.stringify(verdict, null, 1);
+  return fetch("/__result__", { method: "POST", body: JSON.stringify(verdict) });
+}
+
 run().then(
-  (results) => {
-    const ok = results.length > 0 && results.every((r) => r.ok);
-    status.textContent = document.title = ok ? "PASS" : "FAIL";
-    output.textContent = "RULES_JAX_RESULT " + JSON.stringify({ ok, results, userAgent: navigator.userAgent });
-  },
-  (error) => {
-    status.textContent = document.title = "ERROR";
-    output.textContent = "RULES_JAX_RESULT " + JSON.stringify({ ok: false, error: String(error && error.stack || error) });
-  },
+  (results) => report({ ok: results.length > 0 && results.every((r) => r.ok), results, userAgent: navigator.userAgent }),
+  (error) => report({ ok: false, error: String((error && error.stack) || error) }),
 );
