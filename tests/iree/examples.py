@@ -53,6 +53,11 @@ def erf(x: jax.Array) -> jax.Array:
     return lax.erf(x) * jax.scipy.special.erf(x * 0.5)
 
 
+def mixed_dtypes(x: jax.Array, y: jax.Array, n: jax.Array, m: jax.Array) -> Any:
+    """bf16 arithmetic, a pred result, integer and mask inputs (llvm-cpu only: vmvx rejects bf16)."""
+    return x * y + 1, x > y, jnp.sum(jnp.where(m, n, 0)), (n * 3).astype(jnp.int8)
+
+
 @dataclasses.dataclass(frozen=True)
 class Example:
     """A function, its argument specs and input domains."""
@@ -61,10 +66,15 @@ class Example:
     args: tuple[Any, ...]
     domains: dict[str, tuple[float, float]] = dataclasses.field(default_factory=dict)
     check_flags: tuple[str, ...] = ()
+    backends: tuple[str, ...] = ("llvm-cpu", "vmvx")
 
 
 def _f32(*shape: int) -> jax.ShapeDtypeStruct:
     return jax.ShapeDtypeStruct(shape, jnp.float32)
+
+
+def _bf16(*shape: int) -> jax.ShapeDtypeStruct:
+    return jax.ShapeDtypeStruct(shape, jnp.bfloat16)
 
 
 _PARAMS = {"w1": _f32(16, 32), "b1": _f32(32), "w2": _f32(32, 4), "b2": _f32(4)}
@@ -83,10 +93,20 @@ EXAMPLES = {
         quadratic, (_f32(1024), _f32(1024), _f32(1024)), check_flags=_CANCELS
     ),
     "quadratic_grad": Example(
-        quadratic_grad, (_f32(256), _f32(256), _f32(256)), _ROOTS
+        quadratic_grad, (_f32(256), _f32(256), _f32(256)), _ROOTS, _CANCELS
     ),
     "mlp": Example(mlp, (_PARAMS, _f32(8, 16))),
     "mlp_loss_grad": Example(mlp_loss_grad, (_PARAMS, _f32(8, 16), _f32(8, 4))),
     "control_flow": Example(control_flow, (_f32(64), _f32(64))),
     "erf": Example(erf, (_f32(128),)),
+    "mixed_dtypes": Example(
+        mixed_dtypes,
+        (
+            _bf16(64),
+            _bf16(64),
+            jax.ShapeDtypeStruct((64,), jnp.int32),
+            jax.ShapeDtypeStruct((64,), jnp.bool_),
+        ),
+        backends=("llvm-cpu",),
+    ),
 }

@@ -21,9 +21,18 @@ _DTYPES = {
     "float32": "f32",
     "float64": "f64",
     "float16": "f16",
+    "bfloat16": "bf16",
+    "int8": "s8",
     "int32": "s32",
+    "uint8": "u8",
     "bool": "pred",
 }
+
+
+def stored(array: Any) -> np.ndarray:
+    """The array as reference.npz stores it (bf16 as uint16 bit patterns)."""
+    array = np.asarray(array)
+    return array.view(np.uint16) if array.dtype == jnp.bfloat16 else array
 
 
 def _key(k: Any) -> str:
@@ -55,7 +64,7 @@ def _draw(
 ) -> np.ndarray:
     rng = np.random.default_rng([seed, index])
     dtype = np.dtype(leaf.dtype)
-    if dtype.kind == "f":
+    if dtype == jnp.bfloat16 or dtype.kind == "f":
         lo, hi = domain or (None, None)
         values = (
             rng.normal(size=leaf.shape)
@@ -63,7 +72,11 @@ def _draw(
             else rng.uniform(lo, hi, leaf.shape)
         )
         return values.astype(dtype)
-    return rng.integers(-8, 8, size=leaf.shape).astype(dtype)
+    if dtype.kind == "b":
+        return rng.random(leaf.shape) < 0.5
+    return rng.integers(0 if dtype.kind == "u" else -8, 8, size=leaf.shape).astype(
+        dtype
+    )
 
 
 def write(
@@ -128,9 +141,9 @@ def write(
         f.write(lowered.as_text())
     with open(paths["signature"], "w", encoding="utf-8") as f:
         json.dump(signature, f, indent=1)
-    arrays = {f"input_{i}": x for i, x in enumerate(inputs)}
+    arrays = {f"input_{i}": stored(x) for i, x in enumerate(inputs)}
     arrays.update(
-        {f"output_{i}": np.asarray(leaf) for i, (_, leaf) in enumerate(out_leaves)}
+        {f"output_{i}": stored(leaf) for i, (_, leaf) in enumerate(out_leaves)}
     )
     np.savez(paths["reference"], **arrays)
     return paths

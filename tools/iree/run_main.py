@@ -50,6 +50,13 @@ def _check_inputs(
             )
 
 
+def printable(array: np.ndarray, dtype: str) -> np.ndarray:
+    """The array as values to print: bf16 bit patterns become the float32 values they encode."""
+    if dtype == "bf16":
+        return (array.astype(np.uint32) << 16).view(np.float32)
+    return array
+
+
 def main(argv: list[str]) -> int:
     """Entry point."""
     if len(argv) > 1:
@@ -66,13 +73,16 @@ def main(argv: list[str]) -> int:
     print(f"{module.declaration(_FUNCTION.value)}")
     out_dtypes = [leaf.dtype for leaf in sig.outputs] if sig else []
     results = module.call(arrays, dtypes, out_dtypes, function=_FUNCTION.value)
-    names = [f"{leaf.name} {leaf.spec}" for leaf in sig.outputs] if sig else []
+    leaves = list(sig.outputs) if sig else [None] * len(results)
     with np.printoptions(threshold=64, linewidth=100):
-        for i, result in enumerate(results):
-            print(
-                f"result[{i}]: {names[i] if names else result.dtype}{list(result.shape)}"
+        for i, (result, leaf) in enumerate(zip(results, leaves, strict=True)):
+            title = (
+                f"{leaf.name} {leaf.spec}"
+                if leaf
+                else f"{result.dtype}{list(result.shape)}"
             )
-            print(result)
+            print(f"result[{i}]: {title}")
+            print(printable(result, leaf.dtype if leaf else ""))
     if _OUTPUT_NPZ.value:
         path = os.path.join(base, _OUTPUT_NPZ.value)
         np.savez(path, **{f"output_{i}": r for i, r in enumerate(results)})

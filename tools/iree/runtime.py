@@ -93,10 +93,8 @@ class Module:
 
 def _to_host(result: rt.DeviceArray, dtype: str) -> np.ndarray:
     if dtype == "bf16":
-        result = rt.DeviceArray(
-            result._device,
-            result._buffer_view,
-            implicit_host_transfer=True,
-            override_dtype=np.uint16,
-        )
+        # NumPy has no bfloat16, and DeviceArray's dtype override converts values instead of
+        # reinterpreting bits, so map the buffer and read the uint16 bit patterns.
+        view = result._buffer_view
+        return np.array(view.map().asarray(view.shape, np.dtype(np.uint16)), copy=True)
     return np.array(result.to_host(), copy=True)
