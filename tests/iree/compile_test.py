@@ -19,6 +19,8 @@ def _fft(x: jax.Array) -> jax.Array:
 
 
 class CompileFlagsTest(absltest.TestCase):
+    """The iree-compile flags derived from Options."""
+
     def test_llvm_cpu_flags_name_a_portable_cpu(self) -> None:
         flags = compiler.compile_flags(compiler.Options())
         self.assertIn("--iree-hal-local-target-device-backends=llvm-cpu", flags)
@@ -26,9 +28,7 @@ class CompileFlagsTest(absltest.TestCase):
         self.assertIn("--iree-llvmcpu-target-cpu=generic", flags)
 
     def test_vmvx_has_no_llvm_flags_and_extra_flags_come_last(self) -> None:
-        flags = compiler.compile_flags(
-            compiler.Options(backend="vmvx", extra_flags=("--x=1",))
-        )
+        flags = compiler.compile_flags(compiler.Options(backend="vmvx", extra_flags=("--x=1",)))
         self.assertIn("--iree-hal-local-target-device-backends=vmvx", flags)
         self.assertFalse([f for f in flags if f.startswith("--iree-llvmcpu")])
         self.assertEqual(flags[-1], "--x=1")
@@ -43,6 +43,8 @@ class CompileFlagsTest(absltest.TestCase):
 
 
 class CompileToolTest(parameterized.TestCase):
+    """compile_main end to end: determinism, path independence, failures."""
+
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
@@ -62,9 +64,7 @@ class CompileToolTest(parameterized.TestCase):
         with open(cls.mlp_loc, "w", encoding="utf-8") as f:
             f.write(lowered.as_text(debug_info=True))
 
-    def _compile(
-        self, src: str, out: str, *flags: str
-    ) -> tool.subprocess.CompletedProcess:
+    def _compile(self, src: str, out: str, *flags: str) -> tool.subprocess.CompletedProcess:
         return tool.run(
             "compile_main",
             [f"--input={src}", f"--output={out}", "--label=//t:x", *flags],
@@ -98,9 +98,7 @@ class CompileToolTest(parameterized.TestCase):
             result.stderr,
         )
         self.assertIn("failed to legalize operation 'stablehlo.fft'", result.stderr)
-        self.assertIn(
-            f"{self.fft}:", result.stderr
-        )  # location in the user's file, not <stdin>
+        self.assertIn(f"{self.fft}:", result.stderr)  # location in the user's file, not <stdin>
         self.assertFalse(os.path.exists(out))
         self.assertFalse(os.path.exists(out + ".tmp"))
 

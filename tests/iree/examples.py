@@ -89,12 +89,8 @@ _ROOTS = {
 }  # real roots: gradients finite
 
 EXAMPLES = {
-    "quadratic": Example(
-        quadratic, (_f32(1024), _f32(1024), _f32(1024)), check_flags=_CANCELS
-    ),
-    "quadratic_grad": Example(
-        quadratic_grad, (_f32(256), _f32(256), _f32(256)), _ROOTS, _CANCELS
-    ),
+    "quadratic": Example(quadratic, (_f32(1024), _f32(1024), _f32(1024)), check_flags=_CANCELS),
+    "quadratic_grad": Example(quadratic_grad, (_f32(256), _f32(256), _f32(256)), _ROOTS, _CANCELS),
     "mlp": Example(mlp, (_PARAMS, _f32(8, 16))),
     "mlp_loss_grad": Example(mlp_loss_grad, (_PARAMS, _f32(8, 16), _f32(8, 4))),
     "control_flow": Example(control_flow, (_f32(64), _f32(64))),

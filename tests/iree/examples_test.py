@@ -16,20 +16,19 @@ from absl.testing import absltest, parameterized
 from tests.iree import examples, testdata, tool
 
 _CASES = [
-    (f"{name}_{backend}", name, backend)
-    for name, example in examples.EXAMPLES.items()
-    for backend in example.backends
+    (f"{name}_{backend}", name, backend) for name, example in examples.EXAMPLES.items() for backend in example.backends
 ]
 
 
 class ExamplesTest(parameterized.TestCase):
+    """Every example on every backend it supports, checked against JAX."""
+
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
         cls.dir = absltest.get_default_test_tmpdir()
         cls.files = {
-            name: testdata.write(cls.dir, name, ex.fn, ex.args, ex.domains)
-            for name, ex in examples.EXAMPLES.items()
+            name: testdata.write(cls.dir, name, ex.fn, ex.args, ex.domains) for name, ex in examples.EXAMPLES.items()
         }
 
     def _compile(self, name: str, backend: str) -> str:
@@ -46,9 +45,7 @@ class ExamplesTest(parameterized.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         return out
 
-    def _check(
-        self, name: str, vmfb: str, reference: str, *flags: str
-    ) -> tool.subprocess.CompletedProcess:
+    def _check(self, name: str, vmfb: str, reference: str, *flags: str) -> tool.subprocess.CompletedProcess:
         return tool.run(
             "check_main",
             [
@@ -83,9 +80,7 @@ class ExamplesTest(parameterized.TestCase):
         np.savez(wrong, **arrays)
         result = self._check(name, vmfb, wrong)
         self.assertEqual(result.returncode, 1, result.stdout)
-        self.assertRegex(
-            result.stdout, r"2:out_w1 +f32\[16,32\] .* 1/512 +\[3, 5\] .* MISMATCH"
-        )
+        self.assertRegex(result.stdout, r"2:out_w1 +f32\[16,32\] .* 1/512 +\[3, 5\] .* MISMATCH")
         self.assertRegex(result.stdout, r"0:out_b1 .* ok")
         self.assertIn("FAIL: 1 of 4 outputs differ from JAX: out_w1", result.stderr)
 

@@ -11,6 +11,8 @@ from tests.iree import examples, testdata, tool
 
 
 class RunTest(absltest.TestCase):
+    """run_main on a vmvx module of the quadratic formula."""
+
     @classmethod
     def setUpClass(cls) -> None:
         super().setUpClass()
@@ -61,9 +63,7 @@ class RunTest(absltest.TestCase):
             "got 1 inputs, the function takes (a: f32[1024], b: f32[1024]",
             result.stderr,
         )
-        result = self._run(
-            "--input=f32[3]=1", "--input=f32[1024]=1", "--input=f32[1024]=1"
-        )
+        result = self._run("--input=f32[3]=1", "--input=f32[1024]=1", "--input=f32[1024]=1")
         self.assertIn("input 0 (a) should be f32[1024], got f32[3]", result.stderr)
 
     def test_runs_without_signature(self) -> None:

@@ -42,9 +42,7 @@ def _key(k: Any) -> str:
     return str(k)
 
 
-def _entries(
-    leaves: list[tuple[Any, Any]], prefixes: list[str], paths: list[str]
-) -> list[dict]:
+def _entries(leaves: list[tuple[Any, Any]], prefixes: list[str], paths: list[str]) -> list[dict]:
     return [
         {
             "index": i,
@@ -53,30 +51,20 @@ def _entries(
             "shape": [int(d) for d in leaf.shape],
             "dtype": _DTYPES[str(leaf.dtype)],
         }
-        for i, ((path, leaf), prefix, start) in enumerate(
-            zip(leaves, prefixes, paths, strict=True)
-        )
+        for i, ((path, leaf), prefix, start) in enumerate(zip(leaves, prefixes, paths, strict=True))
     ]
 
 
-def _draw(
-    leaf: Any, index: int, domain: tuple[float, float] | None, seed: int
-) -> np.ndarray:
+def _draw(leaf: Any, index: int, domain: tuple[float, float] | None, seed: int) -> np.ndarray:
     rng = np.random.default_rng([seed, index])
     dtype = np.dtype(leaf.dtype)
     if dtype == jnp.bfloat16 or dtype.kind == "f":
         lo, hi = domain or (None, None)
-        values = (
-            rng.normal(size=leaf.shape)
-            if lo is None
-            else rng.uniform(lo, hi, leaf.shape)
-        )
+        values = rng.normal(size=leaf.shape) if lo is None else rng.uniform(lo, hi, leaf.shape)
         return values.astype(dtype)
     if dtype.kind == "b":
         return rng.random(leaf.shape) < 0.5
-    return rng.integers(0 if dtype.kind == "u" else -8, 8, size=leaf.shape).astype(
-        dtype
-    )
+    return rng.integers(0 if dtype.kind == "u" else -8, 8, size=leaf.shape).astype(dtype)
 
 
 def write(
@@ -113,9 +101,7 @@ def write(
     ]
     lowered = jax.jit(fn).lower(*args)
     treedef = jax.tree_util.tree_structure(args)
-    results = jax.jit(fn)(
-        *jax.tree_util.tree_unflatten(treedef, [jnp.asarray(x) for x in inputs])
-    )
+    results = jax.jit(fn)(*jax.tree_util.tree_unflatten(treedef, [jnp.asarray(x) for x in inputs]))
     out_leaves = jax.tree_util.tree_flatten_with_path(results)[0]
     single = len(out_leaves) == 1 and not out_leaves[0][0]
     out_prefix = ["out"] * len(out_leaves)
@@ -128,10 +114,7 @@ def write(
     }
     if single:
         signature["outputs"][0]["name"] = "out"
-    paths = {
-        k: os.path.join(out_dir, f"{name}.{k}")
-        for k in ("stablehlo", "signature", "reference")
-    }
+    paths = {k: os.path.join(out_dir, f"{name}.{k}") for k in ("stablehlo", "signature", "reference")}
     paths = {
         "stablehlo": os.path.join(out_dir, f"{name}.stablehlo.mlir"),
         "signature": os.path.join(out_dir, f"{name}.signature.json"),
@@ -142,8 +125,6 @@ def write(
     with open(paths["signature"], "w", encoding="utf-8") as f:
         json.dump(signature, f, indent=1)
     arrays = {f"input_{i}": stored(x) for i, x in enumerate(inputs)}
-    arrays.update(
-        {f"output_{i}": stored(leaf) for i, (_, leaf) in enumerate(out_leaves)}
-    )
+    arrays.update({f"output_{i}": stored(leaf) for i, (_, leaf) in enumerate(out_leaves)})
     np.savez(paths["reference"], **arrays)
     return paths

@@ -15,11 +15,11 @@ def _leaf(dtype: str, shape: tuple[int, ...] = (4,)) -> reference.Leaf:
 
 
 class CompareTest(parameterized.TestCase):
+    """Per-dtype comparison of outputs with the reference."""
+
     def test_nan_matches_nan_but_not_a_number(self) -> None:
         want = np.array([1.0, np.nan, 3.0, np.inf], np.float32)
-        row = compare.compare(
-            _leaf("f32"), want.copy(), want, compare.tolerance_for("f32")
-        )
+        row = compare.compare(_leaf("f32"), want.copy(), want, compare.tolerance_for("f32"))
         self.assertTrue(row.ok)
         self.assertEqual(row.max_abs, 0.0)
         got = np.array([1.0, np.nan, np.nan, np.inf], np.float32)
@@ -56,9 +56,7 @@ class CompareTest(parameterized.TestCase):
         self.assertFalse(compare.compare(_leaf("s64"), got, want, compare.EXACT).ok)
 
     def test_bf16_compares_the_encoded_values(self) -> None:
-        want = (
-            np.array([1.0, 2.0, -3.0, 0.5], np.float32).view(np.uint32) >> 16
-        ).astype(np.uint16)
+        want = (np.array([1.0, 2.0, -3.0, 0.5], np.float32).view(np.uint32) >> 16).astype(np.uint16)
         got = want.copy()
         got[1] += 1  # one bf16 ulp at 2.0 is 2**-6: relative error 0.0078, inside 2e-2
         row = compare.compare(_leaf("bf16"), got, want, compare.tolerance_for("bf16"))
@@ -83,9 +81,7 @@ class CompareTest(parameterized.TestCase):
                 np.ones(4, np.float32),
                 compare.EXACT,
             ),
-            compare.compare(
-                _leaf("s32"), np.ones(4, np.int32), np.zeros(4, np.int32), compare.EXACT
-            ),
+            compare.compare(_leaf("s32"), np.ones(4, np.int32), np.zeros(4, np.int32), compare.EXACT),
         ]
         lines = compare.format_table(rows).splitlines()
         self.assertLen(lines, 3)
@@ -96,6 +92,8 @@ class CompareTest(parameterized.TestCase):
 
 
 class InputsTest(parameterized.TestCase):
+    """Parsing of --input values."""
+
     @parameterized.parameters(
         ("f32[3]=1,2,3", "f32", np.array([1, 2, 3], np.float32)),
         ("3xf32=1,2,3", "f32", np.array([1, 2, 3], np.float32)),
@@ -130,17 +128,15 @@ class InputsTest(parameterized.TestCase):
 
 
 class SignatureTest(absltest.TestCase):
+    """Reading signature.json."""
+
     def _doc(self, **changes: object) -> str:
         doc = {
             "format": "rules_jax.signature/1",
             "function": "m:f",
             "transform": {"kind": "none"},
-            "inputs": [
-                {"index": 0, "name": "a", "path": "a", "shape": [2], "dtype": "f32"}
-            ],
-            "outputs": [
-                {"index": 0, "name": "out", "path": "", "shape": [], "dtype": "s32"}
-            ],
+            "inputs": [{"index": 0, "name": "a", "path": "a", "shape": [2], "dtype": "f32"}],
+            "outputs": [{"index": 0, "name": "out", "path": "", "shape": [], "dtype": "s32"}],
         }
         doc.update(changes)
         return json.dumps(doc)
@@ -153,14 +149,10 @@ class SignatureTest(absltest.TestCase):
     def test_rejects_wrong_format_index_and_dtype(self) -> None:
         with self.assertRaisesRegex(ValueError, "format"):
             reference.parse_signature(self._doc(format="other/2"))
-        bad_index = [
-            {"index": 1, "name": "a", "path": "a", "shape": [2], "dtype": "f32"}
-        ]
+        bad_index = [{"index": 1, "name": "a", "path": "a", "shape": [2], "dtype": "f32"}]
         with self.assertRaisesRegex(ValueError, r"inputs\[0\] has index 1"):
             reference.parse_signature(self._doc(inputs=bad_index))
-        bad_dtype = [
-            {"index": 0, "name": "a", "path": "a", "shape": [2], "dtype": "f8"}
-        ]
+        bad_dtype = [{"index": 0, "name": "a", "path": "a", "shape": [2], "dtype": "f8"}]
         with self.assertRaisesRegex(ValueError, "unknown dtype 'f8'"):
             reference.parse_signature(self._doc(inputs=bad_dtype))
 

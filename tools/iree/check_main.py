@@ -23,21 +23,13 @@ from absl import app, flags
 from tools.iree import compare, reference, runtime
 
 _MODULE = flags.DEFINE_string("module", None, "The .vmfb to check.", required=True)
-_SIGNATURE = flags.DEFINE_string(
-    "signature", None, "NAME.signature.json.", required=True
-)
-_REFERENCE = flags.DEFINE_string(
-    "reference", None, "NAME.reference.npz.", required=True
-)
+_SIGNATURE = flags.DEFINE_string("signature", None, "NAME.signature.json.", required=True)
+_REFERENCE = flags.DEFINE_string("reference", None, "NAME.reference.npz.", required=True)
 _LABEL = flags.DEFINE_string("label", "", "Bazel label of the module, for messages.")
 _DRIVER = flags.DEFINE_enum("driver", "local-sync", runtime.DRIVERS, "IREE HAL driver.")
 _FUNCTION = flags.DEFINE_string("function", "main", "Exported function to call.")
-_RTOL = flags.DEFINE_float(
-    "rtol", None, "Relative tolerance for float outputs (overrides)."
-)
-_ATOL = flags.DEFINE_float(
-    "atol", None, "Absolute tolerance for float outputs (overrides)."
-)
+_RTOL = flags.DEFINE_float("rtol", None, "Relative tolerance for float outputs (overrides).")
+_ATOL = flags.DEFINE_float("atol", None, "Absolute tolerance for float outputs (overrides).")
 
 
 def tolerance(dtype: str) -> compare.Tolerance:
@@ -52,17 +44,12 @@ def tolerance(dtype: str) -> compare.Tolerance:
     return base
 
 
-def check(
-    module: runtime.Module, sig: reference.Signature, ref_path: str
-) -> list[compare.Row]:
+def check(module: runtime.Module, sig: reference.Signature, ref_path: str) -> list[compare.Row]:
     """Runs the module on the reference inputs and compares every output."""
     declaration = module.declaration(_FUNCTION.value)
     declared = len(re.findall(r"%input\d+", declaration))
     if declaration and declared != len(sig.inputs):
-        raise ValueError(
-            f"module function takes {declared} inputs, signature has {len(sig.inputs)}: "
-            f"{declaration}"
-        )
+        raise ValueError(f"module function takes {declared} inputs, signature has {len(sig.inputs)}: {declaration}")
     inputs, wants = reference.load_reference(ref_path, sig)
     gots = module.call(
         inputs,

@@ -69,23 +69,17 @@ def compare(leaf: Leaf, got: np.ndarray, want: np.ndarray, tolerance: Tolerance)
     """Compares one output array against the reference."""
     if got.shape != want.shape:
         problem = f"shape {list(got.shape)} != {list(want.shape)}"
-        return Row(
-            leaf, tolerance, np.inf, np.inf, want.size, (), np.nan, np.nan, problem
-        )
+        return Row(leaf, tolerance, np.inf, np.inf, want.size, (), np.nan, np.nan, problem)
     g, w = _as_float(got, leaf.dtype), _as_float(want, leaf.dtype)
     if leaf.dtype in TOLERANCES:
-        close = np.isclose(
-            g, w, rtol=tolerance.rtol, atol=tolerance.atol, equal_nan=True
-        )
+        close = np.isclose(g, w, rtol=tolerance.rtol, atol=tolerance.atol, equal_nan=True)
     else:  # integers and pred: exact, compared in their own type (int64 does not fit f64)
         close = np.asarray(got == want)
     with np.errstate(invalid="ignore", over="ignore"):
         diff = np.where(g == w, 0.0, np.abs(g - w))  # equal infinities differ by 0
         diff = np.where(np.isnan(g) & np.isnan(w), 0.0, diff)
         diff = np.where(np.isnan(diff), np.inf, diff)  # NaN against a number
-        rel = np.where(
-            diff == 0, 0.0, diff / np.maximum(np.abs(w), np.finfo(np.float32).tiny)
-        )
+        rel = np.where(diff == 0, 0.0, diff / np.maximum(np.abs(w), np.finfo(np.float32).tiny))
         rel = np.where(np.isnan(rel), np.inf, rel)
     # The element to show: a mismatching one if any, the largest error among those.
     flat = int(np.lexsort((diff.ravel(), ~close.ravel()))[-1]) if w.size else 0
@@ -137,7 +131,4 @@ def format_table(rows: list[Row]) -> str:
             )
         )
     widths = [max(len(line[i]) for line in lines) for i in range(len(_HEADER))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
-        for line in lines
-    )
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip() for line in lines)

@@ -21,24 +21,12 @@ from tools.iree import compiler
 
 _INPUT = flags.DEFINE_string("input", None, "StableHLO MLIR text file.", required=True)
 _OUTPUT = flags.DEFINE_string("output", None, "The .vmfb file to write.", required=True)
-_LABEL = flags.DEFINE_string(
-    "label", "", "Bazel label of the target, for error messages."
-)
-_BACKEND = flags.DEFINE_enum(
-    "backend", "llvm-cpu", compiler.BACKENDS, "IREE HAL target backend."
-)
-_TRIPLE = flags.DEFINE_string(
-    "target_triple", compiler.DEFAULT_TRIPLE, "llvm-cpu: LLVM triple."
-)
-_CPU = flags.DEFINE_string(
-    "target_cpu", compiler.DEFAULT_CPU, "llvm-cpu: LLVM CPU name; 'host' is refused."
-)
-_FEATURES = flags.DEFINE_string(
-    "target_cpu_features", "", "llvm-cpu: LLVM CPU features."
-)
-_IREE_FLAGS = flags.DEFINE_multi_string(
-    "iree_flag", [], "Extra iree-compile flag (repeatable)."
-)
+_LABEL = flags.DEFINE_string("label", "", "Bazel label of the target, for error messages.")
+_BACKEND = flags.DEFINE_enum("backend", "llvm-cpu", compiler.BACKENDS, "IREE HAL target backend.")
+_TRIPLE = flags.DEFINE_string("target_triple", compiler.DEFAULT_TRIPLE, "llvm-cpu: LLVM triple.")
+_CPU = flags.DEFINE_string("target_cpu", compiler.DEFAULT_CPU, "llvm-cpu: LLVM CPU name; 'host' is refused.")
+_FEATURES = flags.DEFINE_string("target_cpu_features", "", "llvm-cpu: LLVM CPU features.")
+_IREE_FLAGS = flags.DEFINE_multi_string("iree_flag", [], "Extra iree-compile flag (repeatable).")
 
 
 def write_atomically(path: str, data: bytes) -> None:

@@ -55,9 +55,7 @@ class Options:
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
-            raise ValueError(
-                f"backend {self.backend!r} is not one of {', '.join(BACKENDS)}"
-            )
+            raise ValueError(f"backend {self.backend!r} is not one of {', '.join(BACKENDS)}")
         if "host" in (self.target_cpu, self.target_cpu_features):
             raise ValueError(
                 "target CPU 'host' makes the output depend on the build machine; "
@@ -75,9 +73,7 @@ def tool_path(name: str) -> str:
     package = importlib.import_module("iree.compiler")
     path = os.path.join(os.path.dirname(package.__file__), "_mlir_libs", name)
     if not os.access(path, os.X_OK):
-        raise FileNotFoundError(
-            f"{name} not found in the iree-base-compiler package: {path}"
-        )
+        raise FileNotFoundError(f"{name} not found in the iree-base-compiler package: {path}")
     return path
 
 
@@ -95,9 +91,7 @@ def compile_flags(options: Options) -> list[str]:
             f"--iree-llvmcpu-target-cpu={options.target_cpu}",
         ]
         if options.target_cpu_features:
-            flags.append(
-                f"--iree-llvmcpu-target-cpu-features={options.target_cpu_features}"
-            )
+            flags.append(f"--iree-llvmcpu-target-cpu-features={options.target_cpu_features}")
     return flags + list(options.extra_flags)
 
 
@@ -105,9 +99,7 @@ def _run(command: Sequence[str], stdin: bytes) -> bytes:
     """Runs an IREE tool, returns its stdout or raises CompileError with its stderr."""
     # A fixed environment: no IREE_SAVE_TEMPS or LLVM options leaking in from the caller.
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
-    proc = subprocess.run(
-        list(command), input=stdin, capture_output=True, env=env, check=False
-    )
+    proc = subprocess.run(list(command), input=stdin, capture_output=True, env=env, check=False)
     if proc.returncode != 0:
         raise CompileError(proc.stderr.decode("utf-8", "replace").rstrip())
     return proc.stdout

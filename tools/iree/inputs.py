@@ -60,9 +60,7 @@ def _values(text: str, dtype: str) -> np.ndarray:
     items = [v.strip() for v in re.split(r"[,\s]+", text.strip()) if v.strip()]
     if dtype == "pred":
         return np.array([v.lower() in ("1", "true") for v in items], np.bool_)
-    if (
-        dtype == "bf16"
-    ):  # keep the top 16 bits of the f32 value (truncation, as documented)
+    if dtype == "bf16":  # keep the top 16 bits of the f32 value (truncation, as documented)
         return (np.array(items, np.float32).view(np.uint32) >> 16).astype(np.uint16)
     return np.array(items, NUMPY_DTYPES[dtype])
 

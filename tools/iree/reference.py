@@ -74,9 +74,7 @@ def _leaves(entries: list[dict], what: str) -> tuple[Leaf, ...]:
         if leaf.index != position:
             raise ValueError(f"signature {what}[{position}] has index {leaf.index}")
         if leaf.dtype not in NUMPY_DTYPES:
-            raise ValueError(
-                f"signature {what}[{position}] has unknown dtype {leaf.dtype!r}"
-            )
+            raise ValueError(f"signature {what}[{position}] has unknown dtype {leaf.dtype!r}")
         leaves.append(leaf)
     return tuple(leaves)
 
@@ -85,9 +83,7 @@ def parse_signature(text: str) -> Signature:
     """Parses signature.json text, checking the format tag, indices and dtypes."""
     data = json.loads(text)
     if data.get("format") != SIGNATURE_FORMAT:
-        raise ValueError(
-            f"signature format is {data.get('format')!r}, want {SIGNATURE_FORMAT!r}"
-        )
+        raise ValueError(f"signature format is {data.get('format')!r}, want {SIGNATURE_FORMAT!r}")
     return Signature(
         function=str(data.get("function", "")),
         inputs=_leaves(data["inputs"], "inputs"),
@@ -114,15 +110,9 @@ def _checked(arrays: np.lib.npyio.NpzFile, key: str, leaf: Leaf) -> np.ndarray:
     return array
 
 
-def load_reference(
-    path: str, signature: Signature
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def load_reference(path: str, signature: Signature) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Returns the reference inputs and outputs in signature order, checked against it."""
     with np.load(path, allow_pickle=False) as arrays:
-        inputs = [
-            _checked(arrays, f"input_{leaf.index}", leaf) for leaf in signature.inputs
-        ]
-        outputs = [
-            _checked(arrays, f"output_{leaf.index}", leaf) for leaf in signature.outputs
-        ]
+        inputs = [_checked(arrays, f"input_{leaf.index}", leaf) for leaf in signature.inputs]
+        outputs = [_checked(arrays, f"output_{leaf.index}", leaf) for leaf in signature.outputs]
     return inputs, outputs

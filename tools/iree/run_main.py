@@ -23,30 +23,21 @@ from tools.iree import inputs, reference, runtime
 
 _MODULE = flags.DEFINE_string("module", None, "The .vmfb to run.", required=True)
 _SIGNATURE = flags.DEFINE_string("signature", "", "NAME.signature.json (optional).")
-_INPUTS = flags.DEFINE_multi_string(
-    "input", [], "One input: @file.npy or f32[3]=1,2,3."
-)
+_INPUTS = flags.DEFINE_multi_string("input", [], "One input: @file.npy or f32[3]=1,2,3.")
 _OUTPUT_NPZ = flags.DEFINE_string("output_npz", "", "Also write outputs to this .npz.")
 _DRIVER = flags.DEFINE_enum("driver", "local-sync", runtime.DRIVERS, "IREE HAL driver.")
 _FUNCTION = flags.DEFINE_string("function", "main", "Exported function to call.")
 
 
-def _check_inputs(
-    arrays: list[np.ndarray], dtypes: list[str], sig: reference.Signature
-) -> None:
+def _check_inputs(arrays: list[np.ndarray], dtypes: list[str], sig: reference.Signature) -> None:
     if len(arrays) != len(sig.inputs):
         specs = ", ".join(f"{leaf.name}: {leaf.spec}" for leaf in sig.inputs)
         raise app.UsageError(f"got {len(arrays)} inputs, the function takes ({specs})")
     for array, dtype, leaf in zip(arrays, dtypes, sig.inputs, strict=True):
         want = reference.NUMPY_DTYPES[leaf.dtype]
-        if (
-            array.shape != leaf.shape
-            or array.dtype != want
-            or dtype not in ("", leaf.dtype)
-        ):
+        if array.shape != leaf.shape or array.dtype != want or dtype not in ("", leaf.dtype):
             raise app.UsageError(
-                f"input {leaf.index} ({leaf.name}) should be {leaf.spec}, "
-                f"got {dtype or array.dtype}{list(array.shape)}"
+                f"input {leaf.index} ({leaf.name}) should be {leaf.spec}, got {dtype or array.dtype}{list(array.shape)}"
             )
 
 
@@ -76,11 +67,7 @@ def main(argv: list[str]) -> int:
     leaves = list(sig.outputs) if sig else [None] * len(results)
     with np.printoptions(threshold=64, linewidth=100):
         for i, (result, leaf) in enumerate(zip(results, leaves, strict=True)):
-            title = (
-                f"{leaf.name} {leaf.spec}"
-                if leaf
-                else f"{result.dtype}{list(result.shape)}"
-            )
+            title = f"{leaf.name} {leaf.spec}" if leaf else f"{result.dtype}{list(result.shape)}"
             print(f"result[{i}]: {title}")
             print(printable(result, leaf.dtype if leaf else ""))
     if _OUTPUT_NPZ.value:

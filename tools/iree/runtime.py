@@ -17,9 +17,7 @@ DRIVERS = ("local-sync", "local-task")
 class Module:
     """A loaded IREE module bound to a fresh device of `driver`."""
 
-    def __init__(
-        self, vmfb: bytes, driver: str = "local-sync", caching: bool = False
-    ) -> None:
+    def __init__(self, vmfb: bytes, driver: str = "local-sync", caching: bool = False) -> None:
         """Loads `vmfb`.
 
         Args:
@@ -45,9 +43,7 @@ class Module:
 
     def declaration(self, name: str = "main") -> str:
         """The function's ABI declaration (`sync func @main(%input0: tensor<8xf32>) -> ...`)."""
-        return self.vm_module.lookup_function(name).reflection.get(
-            "iree.abi.declaration", ""
-        )
+        return self.vm_module.lookup_function(name).reflection.get("iree.abi.declaration", "")
 
     def to_device(self, array: np.ndarray, dtype: str = "") -> rt.DeviceArray:
         """Copies `array` to the device; `dtype='bf16'` reinterprets uint16 bits as bfloat16."""
@@ -85,9 +81,7 @@ class Module:
             results = [results]
         out_dtypes = list(out_dtypes) or [""] * len(results)
         if len(out_dtypes) != len(results):
-            raise ValueError(
-                f"module returned {len(results)} results, expected {len(out_dtypes)}"
-            )
+            raise ValueError(f"module returned {len(results)} results, expected {len(out_dtypes)}")
         return [_to_host(r, d) for r, d in zip(results, out_dtypes, strict=True)]
 
 
