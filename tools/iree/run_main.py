@@ -2,7 +2,7 @@
 
 Usage (the `bazel run` target of a jax_iree_module passes --module and --signature):
 
-  run_main --module=NAME.vmfb [--signature=NAME.signature.json] \
+  run_main --module=NAME.vmfb [--signature=NAME.signature.json] [--label=//pkg:name] \
       --input=@a.npy --input=f32[3]=1,2,3 --input=3xf32=4 [--output_npz=out.npz] \
       [--driver=local-sync] [--function=main]
 
@@ -25,6 +25,7 @@ _MODULE = flags.DEFINE_string("module", None, "The .vmfb to run.", required=True
 _SIGNATURE = flags.DEFINE_string("signature", "", "NAME.signature.json (optional).")
 _INPUTS = flags.DEFINE_multi_string("input", [], "One input: @file.npy or f32[3]=1,2,3.")
 _OUTPUT_NPZ = flags.DEFINE_string("output_npz", "", "Also write outputs to this .npz.")
+_LABEL = flags.DEFINE_string("label", "", "Bazel label of the module, printed first.")
 _DRIVER = flags.DEFINE_enum("driver", "local-sync", runtime.DRIVERS, "IREE HAL driver.")
 _FUNCTION = flags.DEFINE_string("function", "main", "Exported function to call.")
 
@@ -61,7 +62,7 @@ def main(argv: list[str]) -> int:
         dtypes = [leaf.dtype for leaf in sig.inputs]
     with open(_MODULE.value, "rb") as f:
         module = runtime.Module(f.read(), driver=_DRIVER.value)
-    print(f"{module.declaration(_FUNCTION.value)}")
+    print(f"{_LABEL.value or _MODULE.value}: {module.declaration(_FUNCTION.value)}")
     out_dtypes = [leaf.dtype for leaf in sig.outputs] if sig else []
     results = module.call(arrays, dtypes, out_dtypes, function=_FUNCTION.value)
     leaves = list(sig.outputs) if sig else [None] * len(results)
