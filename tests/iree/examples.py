@@ -53,6 +53,15 @@ def erf(x: jax.Array) -> jax.Array:
     return lax.erf(x) * jax.scipy.special.erf(x * 0.5)
 
 
+def _softplus(x: jax.Array) -> jax.Array:
+    return jnp.logaddexp(x, 0.0)
+
+
+def composite(x: jax.Array) -> jax.Array:
+    """stablehlo.composite (a named op with its decomposition): compiles in IREE 3.13."""
+    return lax.composite(_softplus, name="rules_jax.softplus")(x) * 2.0
+
+
 def mixed_dtypes(x: jax.Array, y: jax.Array, n: jax.Array, m: jax.Array) -> Any:
     """bf16 arithmetic, a pred result, integer and mask inputs (llvm-cpu only: vmvx rejects bf16)."""
     return x * y + 1, x > y, jnp.sum(jnp.where(m, n, 0)), (n * 3).astype(jnp.int8)
@@ -95,6 +104,7 @@ EXAMPLES = {
     "mlp_loss_grad": Example(mlp_loss_grad, (_PARAMS, _f32(8, 16), _f32(8, 4))),
     "control_flow": Example(control_flow, (_f32(64), _f32(64))),
     "erf": Example(erf, (_f32(128),)),
+    "composite": Example(composite, (_f32(128),)),
     "mixed_dtypes": Example(
         mixed_dtypes,
         (
