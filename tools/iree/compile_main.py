@@ -13,7 +13,9 @@ diagnostics under a line naming the label and the backend, exits 1 and leaves no
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 
 from absl import app, flags
 
@@ -56,7 +58,15 @@ def main(argv: list[str]) -> int:
         )
         with open(_INPUT.value, "rb") as f:
             source = f.read()
-        vmfb = compiler.compile_stablehlo(source, options)
+        # IREE's temporary files go beside the output (inside the action's sandbox and output
+        # tree), not to the host's /tmp; the directory is removed whatever happens.
+        scratch = tempfile.mkdtemp(
+            prefix=os.path.basename(_OUTPUT.value) + ".scratch.", dir=os.path.dirname(_OUTPUT.value) or "."
+        )
+        try:
+            vmfb = compiler.compile_stablehlo(source, options, scratch)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
     except (ValueError, compiler.CompileError) as e:
         if os.path.exists(_OUTPUT.value):
             os.remove(_OUTPUT.value)

@@ -21,6 +21,7 @@ import importlib
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Sequence
 
 BACKENDS = ("llvm-cpu", "vmvx")
@@ -95,29 +96,36 @@ def compile_flags(options: Options) -> list[str]:
     return flags + list(options.extra_flags)
 
 
-def _run(command: Sequence[str], stdin: bytes) -> bytes:
+def _run(command: Sequence[str], stdin: bytes, scratch_dir: str) -> bytes:
     """Runs an IREE tool, returns its stdout or raises CompileError with its stderr."""
-    # A fixed environment: no IREE_SAVE_TEMPS or LLVM options leaking in from the caller.
-    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C"}
+    # A fixed environment: no IREE_SAVE_TEMPS or LLVM options leaking in from the caller. The
+    # llvm-cpu backend links through temporary files in TMPDIR (without one it crashes), so
+    # point it at a directory the caller owns.
+    env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "TMPDIR": os.path.abspath(scratch_dir)}
     proc = subprocess.run(list(command), input=stdin, capture_output=True, env=env, check=False)
     if proc.returncode != 0:
-        raise CompileError(proc.stderr.decode("utf-8", "replace").rstrip())
+        status = f"exit status {proc.returncode}" if proc.returncode > 0 else f"signal {-proc.returncode}"
+        raise CompileError(
+            f"{proc.stderr.decode('utf-8', 'replace').rstrip()}\n({os.path.basename(command[0])} failed: {status})"
+        )
     return proc.stdout
 
 
-def strip_locations(source: bytes) -> bytes:
+def strip_locations(source: bytes, scratch_dir: str) -> bytes:
     """Removes source locations from MLIR text (a no-op when it has none)."""
     if not _LOCATION.search(source):
         return source
-    return _run([tool_path("iree-opt"), "--strip-debuginfo", "-"], source)
+    return _run([tool_path("iree-opt"), "--strip-debuginfo", "-"], source, scratch_dir)
 
 
-def compile_stablehlo(source: bytes, options: Options) -> bytes:
+def compile_stablehlo(source: bytes, options: Options, scratch_dir: str | None = None) -> bytes:
     """Compiles StableHLO MLIR text to .vmfb bytes.
 
     Args:
       source: the module text, as `jax.jit(f).lower(...).as_text()` prints it.
       options: target description.
+      scratch_dir: an existing directory for IREE's temporary files (default: a fresh one under
+        the system temporary directory, removed afterwards).
 
     Returns:
       The VM flatbuffer.
@@ -130,4 +138,7 @@ def compile_stablehlo(source: bytes, options: Options) -> bytes:
         # The linker is found next to the compiler; passing it avoids IREE's own PATH search.
         command.append(f"--iree-llvmcpu-embedded-linker-path={tool_path('iree-lld')}")
     command += ["-", "-o", "-"]
-    return _run(command, strip_locations(source))
+    if scratch_dir is not None:
+        return _run(command, strip_locations(source, scratch_dir), scratch_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        return _run(command, strip_locations(source, tmp), tmp)
