@@ -99,6 +99,12 @@ class ExamplesTest(parameterized.TestCase):
             result.stderr,
         )
 
+    def test_module_that_does_not_fit_the_signature_is_an_error(self) -> None:
+        vmfb = self._compile("erf", "vmvx")  # one input; the quadratic signature has three
+        result = self._check("quadratic", vmfb, self.files["quadratic"]["reference"])
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("module function takes 1 inputs, signature has 3", result.stderr)
+
 
 if __name__ == "__main__":
     absltest.main()

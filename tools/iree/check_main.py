@@ -68,10 +68,14 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     what = _LABEL.value or _MODULE.value
-    sig = reference.load_signature(_SIGNATURE.value)
-    with open(_MODULE.value, "rb") as f:
-        module = runtime.Module(f.read(), driver=_DRIVER.value)
-    rows = check(module, sig, _REFERENCE.value)
+    try:
+        sig = reference.load_signature(_SIGNATURE.value)
+        with open(_MODULE.value, "rb") as f:
+            module = runtime.Module(f.read(), driver=_DRIVER.value)
+        rows = check(module, sig, _REFERENCE.value)
+    except ValueError as e:  # inputs that do not fit together: no table to show
+        print(f"error: {what}: {e}", file=sys.stderr)
+        return 2
     print(f"{what}: IREE ({_DRIVER.value}) vs JAX reference for {sig.function}")
     print(compare.format_table(rows))
     bad = [r for r in rows if not r.ok]
