@@ -48,6 +48,7 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     where = f"{_LABEL.value or _INPUT.value} (IREE backend {_BACKEND.value})"
+    source = b""
     try:
         options = compiler.Options(
             backend=_BACKEND.value,
@@ -70,7 +71,10 @@ def main(argv: list[str]) -> int:
     except (ValueError, compiler.CompileError) as e:
         if os.path.exists(_OUTPUT.value):
             os.remove(_OUTPUT.value)
-        message = str(e).replace("<stdin>", _INPUT.value)
+        name = _INPUT.value
+        if compiler.has_locations(source):  # line numbers then refer to the stripped text
+            name += " (locations stripped)"
+        message = str(e).replace("<stdin>", name)
         print(f"error: IREE cannot compile {where}:\n{message}", file=sys.stderr)
         return 1
     write_atomically(_OUTPUT.value, vmfb)

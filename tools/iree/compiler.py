@@ -111,9 +111,14 @@ def _run(command: Sequence[str], stdin: bytes, scratch_dir: str) -> bytes:
     return proc.stdout
 
 
+def has_locations(source: bytes) -> bool:
+    """Whether MLIR text carries source locations (which compile_stablehlo strips)."""
+    return bool(_LOCATION.search(source))
+
+
 def strip_locations(source: bytes, scratch_dir: str) -> bytes:
     """Removes source locations from MLIR text (a no-op when it has none)."""
-    if not _LOCATION.search(source):
+    if not has_locations(source):
         return source
     return _run([tool_path("iree-opt"), "--strip-debuginfo", "-"], source, scratch_dir)
 
