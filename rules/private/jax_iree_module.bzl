@@ -119,7 +119,7 @@ def _runfile_path(file):
     return file.short_path
 
 def _launcher(ctx, tool, flags):
-    """Writes the flag file and the launcher script; returns (script, runfiles)."""
+    """Writes the flag file and the launcher script; returns (script, flag file)."""
     flagfile = ctx.actions.declare_file(ctx.label.name + ".flags")
     ctx.actions.write(flagfile, "".join([flag + "\n" for flag in flags]))
     script = ctx.actions.declare_file(ctx.label.name + ".sh")
