@@ -7,7 +7,7 @@ import json
 import numpy as np
 from absl.testing import absltest, parameterized
 
-from tools.iree import compare, inputs, reference
+from tools.iree import compare, inputs, reference, runtime
 
 
 def _leaf(dtype: str, shape: tuple[int, ...] = (4,)) -> reference.Leaf:
@@ -89,6 +89,20 @@ class CompareTest(parameterized.TestCase):
         self.assertTrue(lines[1].endswith("ok"))
         self.assertIn("4/4", lines[2])
         self.assertTrue(lines[2].endswith("MISMATCH"))
+
+
+class ContiguousTest(absltest.TestCase):
+    """Arrays handed to IREE keep their shape."""
+
+    def test_scalar_stays_0d(self) -> None:
+        got = runtime.c_contiguous(np.array(3, np.int32))
+        self.assertEqual(got.shape, ())
+
+    def test_fortran_order_is_copied_to_c_order(self) -> None:
+        array = np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3))
+        got = runtime.c_contiguous(array)
+        self.assertTrue(got.flags.c_contiguous)
+        np.testing.assert_array_equal(got, array)
 
 
 class InputsTest(parameterized.TestCase):

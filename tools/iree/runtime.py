@@ -14,6 +14,16 @@ from iree import runtime as rt  # noqa: PLW0406  (ruff takes tools/iree for `ire
 DRIVERS = ("local-sync", "local-task")
 
 
+def c_contiguous(array: np.ndarray) -> np.ndarray:
+    """`array` in C order, copied only if needed; 0-d arrays stay 0-d.
+
+    Not np.ascontiguousarray: it turns 0-d arrays (scalars) into shape (1,), which IREE rejects
+    for a scalar parameter ("input1 shape rank mismatch").
+    """
+    array = np.asarray(array)
+    return array if array.flags.c_contiguous else array.copy(order="C")
+
+
 class Module:
     """A loaded IREE module bound to a fresh device of `driver`."""
 
@@ -47,7 +57,7 @@ class Module:
 
     def to_device(self, array: np.ndarray, dtype: str = "") -> rt.DeviceArray:
         """Copies `array` to the device; `dtype='bf16'` reinterprets uint16 bits as bfloat16."""
-        array = np.ascontiguousarray(array)
+        array = c_contiguous(array)
         if dtype != "bf16":
             return rt.asdevicearray(self.config.device, array)
         view = self.config.device.allocator.allocate_buffer_copy(
