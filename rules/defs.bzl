@@ -1,13 +1,25 @@
 """Public API of rules_jax. Implementations live in rules/private/."""
 
-load("//rules:providers.bzl", _GoldenInfo = "GoldenInfo", _JaxHloInfo = "JaxHloInfo")
+load("//rules:providers.bzl", _GoldenInfo = "GoldenInfo", _JaxHloInfo = "JaxHloInfo", _JaxIreeInfo = "JaxIreeInfo")
 load("//rules/private:firmware_test.bzl", _firmware_test = "firmware_test")
 load("//rules/private:golden.bzl", _golden_test = "golden_test_with_update", _golden_update = "golden_update")
 load("//rules/private:jax_hlo.bzl", _jax_hlo = "jax_hlo")
+load(
+    "//rules/private:jax_iree_module.bzl",
+    _jax_iree_module = "jax_iree_module",
+    _jax_iree_module_and_test = "jax_iree_module_and_test",
+    _jax_iree_run = "jax_iree_run",
+    _jax_iree_test = "jax_iree_test",
+)
 
 GoldenInfo = _GoldenInfo
 firmware_test = _firmware_test
 JaxHloInfo = _JaxHloInfo
+JaxIreeInfo = _JaxIreeInfo
 golden_test = _golden_test
 golden_update = _golden_update
 jax_hlo = _jax_hlo
+jax_iree_module = _jax_iree_module
+jax_iree_module_and_test = _jax_iree_module_and_test
+jax_iree_run = _jax_iree_run
+jax_iree_test = _jax_iree_test

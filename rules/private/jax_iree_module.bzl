@@ -1,20 +1,11 @@
 """jax_iree_module: compiles jax_hlo's StableHLO with IREE, checks it against JAX, runs it.
 
-Draft against the foundation's `JaxHloInfo`; `JaxIreeInfo` moves to rules/providers.bzl when
-this is wired in. Starlark subset of Bazel 4.2.3 and 7/8: no lambdas, no dict union, no
-str.removeprefix, no float attributes (tolerances are strings the checker parses).
+Starlark subset of Bazel 4.2.3 and 7/8: no lambdas, no dict union, no str.removeprefix, no
+float attributes (tolerances are strings the checker parses). Attributes are written out in
+each rule (not shared through variables) so that //tools/docgen sees every one.
 """
 
-load("//rules:providers.bzl", "JaxHloInfo")
-
-JaxIreeInfo = provider(
-    doc = "An IREE module compiled from a jax_hlo target.",
-    fields = {
-        "vmfb": "File: the IREE VM flatbuffer (NAME.vmfb).",
-        "backend": "string: IREE HAL target backend it was compiled for (`llvm-cpu` or `vmvx`).",
-        "hlo": "JaxHloInfo: the jax_hlo target it came from (signature and reference).",
-    },
-)
+load("//rules:providers.bzl", "JaxHloInfo", "JaxIreeInfo")
 
 BACKENDS = ["llvm-cpu", "vmvx"]
 DRIVERS = ["local-sync", "local-task"]
@@ -28,9 +19,10 @@ _ENV = {
 }
 
 def _jax_iree_module_impl(ctx):
-    if ctx.attr.target_cpu == "host" or ctx.attr.target_cpu_features == "host":
-        fail("%s: attribute `target_cpu`: 'host' makes the module depend on the build machine; " % ctx.label +
-             "name a CPU such as \"x86-64-v3\" or \"znver3\"")
+    for attribute in ["target_cpu", "target_cpu_features"]:
+        if getattr(ctx.attr, attribute) == "host":
+            fail("%s: attribute `%s`: 'host' makes the module depend on the build machine; " % (ctx.label, attribute) +
+                 "name a CPU such as \"x86-64-v3\" or \"znver3\" (or features such as \"+avx2,+fma\")")
     hlo = ctx.attr.src[JaxHloInfo]
     vmfb = ctx.actions.declare_file(ctx.label.name + ".vmfb")
 
@@ -65,7 +57,7 @@ jax_iree_module = rule(
     implementation = _jax_iree_module_impl,
     doc = """Compiles a jax_hlo target's StableHLO to an IREE module, `NAME.vmfb`.
 
-```python
+```starlark
 jax_iree_module(
     name = "quadratic_iree",
     src = ":quadratic",
@@ -158,13 +150,6 @@ def _jax_iree_test_impl(ctx):
     files = [flagfile, module.vmfb, module.hlo.signature, module.hlo.reference]
     return [DefaultInfo(executable = script, runfiles = _runfiles(ctx, ctx.attr._checker, files))]
 
-_DRIVER_ATTR = attr.string(
-    default = "local-sync",
-    values = DRIVERS,
-    doc = "IREE HAL driver: `local-sync` (calling thread, deterministic) or `local-task` " +
-          "(thread pool). Both load llvm-cpu and vmvx executables.",
-)
-
 _LAUNCHER_ATTR = attr.label(
     default = Label("//tools/iree:launcher.sh.tpl"),
     allow_single_file = True,
@@ -186,7 +171,12 @@ matches NaN). The log shows one table row per output; the test fails on any mism
             providers = [JaxIreeInfo],
             doc = "The jax_iree_module to check.",
         ),
-        "driver": _DRIVER_ATTR,
+        "driver": attr.string(
+            default = "local-sync",
+            values = DRIVERS,
+            doc = "IREE HAL driver: `local-sync` (runs on the calling thread, deterministic) or " +
+                  "`local-task` (a thread pool). Both run llvm-cpu and vmvx executables.",
+        ),
         "rtol": attr.string(
             doc = "Relative tolerance for floating-point outputs, overriding the dtype default (e.g. \"1e-4\").",
         ),
@@ -214,7 +204,9 @@ jax_iree_run = rule(
     executable = True,
     doc = """`bazel run` target that calls a jax_iree_module on given inputs and prints the outputs.
 
-    bazel run //examples:quadratic_iree_run -- --input=@a.npy --input=f32[1024]=1 --input=f32[1024]=0
+```sh
+bazel run //examples/iree:quadratic_run -- --input=@a.npy --input=f32[16]=5 --input=f32[16]=0
+```
 
 Inputs are `@file.npy` (relative to where `bazel run` started) or literals such as
 `f32[3]=1,2,3` / `3xf32=1,2,3`, in signature order; `--output_npz=FILE` also saves the outputs.
@@ -225,7 +217,12 @@ Inputs are `@file.npy` (relative to where `bazel run` started) or literals such 
             providers = [JaxIreeInfo],
             doc = "The jax_iree_module to run.",
         ),
-        "driver": _DRIVER_ATTR,
+        "driver": attr.string(
+            default = "local-sync",
+            values = DRIVERS,
+            doc = "IREE HAL driver: `local-sync` (runs on the calling thread, deterministic) or " +
+                  "`local-task` (a thread pool). Both run llvm-cpu and vmvx executables.",
+        ),
         "_runner": attr.label(
             default = Label("//tools/iree:run_main"),
             cfg = "target",
@@ -235,3 +232,24 @@ Inputs are `@file.npy` (relative to where `bazel run` started) or literals such 
         "_launcher_template": _LAUNCHER_ATTR,
     },
 )
+
+def jax_iree_module_and_test(name, src, backend = "llvm-cpu", rtol = "", atol = "", tags = None, **kwargs):
+    """A jax_iree_module `name` and the jax_iree_test `name + "_test"` that checks it.
+
+    Args:
+      name: name of the module (`name.vmfb`); the test is `name + "_test"`.
+      src: the jax_hlo target to compile.
+      backend: IREE HAL target backend, `llvm-cpu` or `vmvx`.
+      rtol: relative tolerance of the test for floating-point outputs ("" = the dtype default).
+      atol: absolute tolerance of the test for floating-point outputs ("" = the dtype default).
+      tags: tags of both targets.
+      **kwargs: further attributes of the module (`target_cpu`, `iree_flags`, `visibility`, ...).
+    """
+    jax_iree_module(name = name, src = src, backend = backend, tags = tags, **kwargs)
+    jax_iree_test(
+        name = name + "_test",
+        module = ":" + name,
+        rtol = rtol,
+        atol = atol,
+        tags = tags,
+    )
