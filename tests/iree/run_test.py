@@ -66,6 +66,14 @@ class RunTest(absltest.TestCase):
         result = self._run("--input=f32[3]=1", "--input=f32[1024]=1", "--input=f32[1024]=1")
         self.assertIn("input 0 (a) should be f32[1024], got f32[3]", result.stderr)
 
+    def test_missing_npy_file_is_an_error_without_traceback(self) -> None:
+        user_dir = self.create_tempdir().full_path
+        result = self._run("--input=@missing.npy", BUILD_WORKING_DIRECTORY=user_dir)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("--input: [Errno 2] No such file or directory", result.stderr)
+        self.assertIn("missing.npy", result.stderr)
+        self.assertNotIn("Traceback", result.stderr)
+
     def test_runs_without_signature(self) -> None:
         result = tool.run(
             "run_main",

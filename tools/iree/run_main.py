@@ -54,7 +54,11 @@ def main(argv: list[str]) -> int:
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     base = os.environ.get("BUILD_WORKING_DIRECTORY", "")
-    parsed = [inputs.parse_input(text, base) for text in _INPUTS.value]
+    try:
+        parsed = [inputs.parse_input(text, base) for text in _INPUTS.value]
+    except (OSError, ValueError) as e:  # a missing .npy or a malformed literal: no traceback
+        print(f"error: {_LABEL.value or _MODULE.value}: --input: {e}", file=sys.stderr)
+        return 2
     arrays, dtypes = [a for a, _ in parsed], [d for _, d in parsed]
     sig = reference.load_signature(_SIGNATURE.value) if _SIGNATURE.value else None
     if sig:
