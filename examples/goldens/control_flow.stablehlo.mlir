@@ -1,85 +1,181 @@
+#loc = loc(unknown)
+#loc1 = loc("x")
+#loc2 = loc("n")
 module @jit_control_flow attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
-  func.func public @main(%arg0: tensor<8xf32>, %arg1: tensor<i32>) -> (tensor<8xf32> {jax.result_info = "result[0]"}, tensor<f32> {jax.result_info = "result[1]"}, tensor<i32> {jax.result_info = "result[2]"}) {
-    %c = stablehlo.constant dense<0> : tensor<i32>
+  func.func public @main(%arg0: tensor<8xf32> loc("x"), %arg1: tensor<i32> loc("n")) -> (tensor<8xf32> {jax.result_info = "result[0]"}, tensor<f32> {jax.result_info = "result[1]"}, tensor<i32> {jax.result_info = "result[2]"}) {
+    %c = stablehlo.constant dense<0> : tensor<i32> loc(#loc3)
     %0:3 = stablehlo.while(%iterArg = %c, %iterArg_5 = %arg1, %iterArg_6 = %arg0) : tensor<i32>, tensor<i32>, tensor<8xf32>
     cond {
-      %9 = stablehlo.compare LT, %iterArg, %iterArg_5, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
-      stablehlo.return %9 : tensor<i1>
+      %9 = stablehlo.compare LT, %iterArg, %iterArg_5, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc(#loc45)
+      stablehlo.return %9 : tensor<i1> loc(#loc44)
     } do {
-      %c_7 = stablehlo.constant dense<1> : tensor<i32>
-      %9 = stablehlo.add %iterArg, %c_7 : tensor<i32>
-      %cst_8 = stablehlo.constant dense<0.899999976> : tensor<f32>
-      %10 = stablehlo.broadcast_in_dim %cst_8, dims = [] : (tensor<f32>) -> tensor<8xf32>
-      %11 = stablehlo.multiply %10, %iterArg_6 : tensor<8xf32>
-      %12 = stablehlo.convert %iterArg : (tensor<i32>) -> tensor<f32>
-      %13 = stablehlo.broadcast_in_dim %12, dims = [] : (tensor<f32>) -> tensor<8xf32>
-      %14 = stablehlo.add %iterArg_6, %13 : tensor<8xf32>
-      %15 = stablehlo.sine %14 : tensor<8xf32>
-      %16 = stablehlo.add %11, %15 : tensor<8xf32>
-      stablehlo.return %9, %iterArg_5, %16 : tensor<i32>, tensor<i32>, tensor<8xf32>
-    }
-    %cst = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %1 = stablehlo.reduce(%0#2 init: %cst) applies stablehlo.add across dimensions = [0] : (tensor<8xf32>, tensor<f32>) -> tensor<f32>
-    %cst_0 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %2 = stablehlo.compare GT, %1, %cst_0, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
-    %3 = stablehlo.convert %2 : (tensor<i1>) -> tensor<i32>
+      %c_7 = stablehlo.constant dense<1> : tensor<i32> loc(#loc44)
+      %9 = stablehlo.add %iterArg, %c_7 : tensor<i32> loc(#loc46)
+      %cst_8 = stablehlo.constant dense<0.899999976> : tensor<f32> loc(#loc44)
+      %10 = stablehlo.broadcast_in_dim %cst_8, dims = [] : (tensor<f32>) -> tensor<8xf32> loc(#loc74)
+      %11 = stablehlo.multiply %10, %iterArg_6 : tensor<8xf32> loc(#loc74)
+      %12 = stablehlo.convert %iterArg : (tensor<i32>) -> tensor<f32> loc(#loc75)
+      %13 = stablehlo.broadcast_in_dim %12, dims = [] : (tensor<f32>) -> tensor<8xf32> loc(#loc76)
+      %14 = stablehlo.add %iterArg_6, %13 : tensor<8xf32> loc(#loc76)
+      %15 = stablehlo.sine %14 : tensor<8xf32> loc(#loc77)
+      %16 = stablehlo.add %11, %15 : tensor<8xf32> loc(#loc78)
+      stablehlo.return %9, %iterArg_5, %16 : tensor<i32>, tensor<i32>, tensor<8xf32> loc(#loc44)
+    } loc(#loc44)
+    %cst = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc52)
+    %1 = stablehlo.reduce(%0#2 init: %cst) applies stablehlo.add across dimensions = [0] : (tensor<8xf32>, tensor<f32>) -> tensor<f32> loc(#loc52)
+    %cst_0 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc3)
+    %2 = stablehlo.compare GT, %1, %cst_0, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1> loc(#loc53)
+    %3 = stablehlo.convert %2 : (tensor<i1>) -> tensor<i32> loc(#loc54)
     %4 = "stablehlo.case"(%3) ({
-      %9 = stablehlo.negate %0#2 : tensor<8xf32>
-      stablehlo.return %9 : tensor<8xf32>
+      %9 = stablehlo.negate %0#2 : tensor<8xf32> loc(#loc79)
+      stablehlo.return %9 : tensor<8xf32> loc(#loc55)
     }, {
-      %cst_5 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-      %9 = stablehlo.broadcast_in_dim %cst_5, dims = [] : (tensor<f32>) -> tensor<8xf32>
-      %10 = stablehlo.multiply %9, %0#2 : tensor<8xf32>
-      stablehlo.return %10 : tensor<8xf32>
-    }) : (tensor<i32>) -> tensor<8xf32>
-    %cst_1 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %cst_2 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %5 = stablehlo.broadcast_in_dim %cst_2, dims = [] : (tensor<f32>) -> tensor<8xf32>
-    %c_3 = stablehlo.constant dense<0> : tensor<i32>
+      %cst_5 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc55)
+      %9 = stablehlo.broadcast_in_dim %cst_5, dims = [] : (tensor<f32>) -> tensor<8xf32> loc(#loc80)
+      %10 = stablehlo.multiply %9, %0#2 : tensor<8xf32> loc(#loc80)
+      stablehlo.return %10 : tensor<8xf32> loc(#loc55)
+    }) : (tensor<i32>) -> tensor<8xf32> loc(#loc55)
+    %cst_1 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc3)
+    %cst_2 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc81)
+    %5 = stablehlo.broadcast_in_dim %cst_2, dims = [] : (tensor<f32>) -> tensor<8xf32> loc(#loc82)
+    %c_3 = stablehlo.constant dense<0> : tensor<i32> loc(#loc59)
     %6:4 = stablehlo.while(%iterArg = %4, %iterArg_5 = %c_3, %iterArg_6 = %cst_1, %iterArg_7 = %5) : tensor<8xf32>, tensor<i32>, tensor<f32>, tensor<8xf32>
     cond {
-      %c_8 = stablehlo.constant dense<8> : tensor<i32>
-      %9 = stablehlo.compare LT, %iterArg_5, %c_8, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1>
-      stablehlo.return %9 : tensor<i1>
+      %c_8 = stablehlo.constant dense<8> : tensor<i32> loc(#loc83)
+      %9 = stablehlo.compare LT, %iterArg_5, %c_8, SIGNED : (tensor<i32>, tensor<i32>) -> tensor<i1> loc(#loc91)
+      stablehlo.return %9 : tensor<i1> loc(#loc83)
     } do {
-      %9 = func.call @dynamic_index_in_dim(%iterArg, %iterArg_5) : (tensor<8xf32>, tensor<i32>) -> tensor<f32>
-      %10:2 = func.call @closed_call(%iterArg_6, %9) : (tensor<f32>, tensor<f32>) -> (tensor<f32>, tensor<f32>)
-      %11 = func.call @dynamic_update_index_in_dim(%iterArg_7, %10#1, %iterArg_5) : (tensor<8xf32>, tensor<f32>, tensor<i32>) -> tensor<8xf32>
-      %c_8 = stablehlo.constant dense<1> : tensor<i32>
-      %12 = stablehlo.add %iterArg_5, %c_8 : tensor<i32>
-      stablehlo.return %iterArg, %12, %10#0, %11 : tensor<8xf32>, tensor<i32>, tensor<f32>, tensor<8xf32>
-    }
-    %7 = stablehlo.abs %6#2 : tensor<f32>
-    %c_4 = stablehlo.constant dense<0> : tensor<i32>
+      %9 = func.call @dynamic_index_in_dim(%iterArg, %iterArg_5) : (tensor<8xf32>, tensor<i32>) -> tensor<f32> loc(#loc92)
+      %10:2 = func.call @closed_call(%iterArg_6, %9) : (tensor<f32>, tensor<f32>) -> (tensor<f32>, tensor<f32>) loc(#loc93)
+      %11 = func.call @dynamic_update_index_in_dim(%iterArg_7, %10#1, %iterArg_5) : (tensor<8xf32>, tensor<f32>, tensor<i32>) -> tensor<8xf32> loc(#loc94)
+      %c_8 = stablehlo.constant dense<1> : tensor<i32> loc(#loc83)
+      %12 = stablehlo.add %iterArg_5, %c_8 : tensor<i32> loc(#loc95)
+      stablehlo.return %iterArg, %12, %10#0, %11 : tensor<8xf32>, tensor<i32>, tensor<f32>, tensor<8xf32> loc(#loc83)
+    } loc(#loc83)
+    %7 = stablehlo.abs %6#2 : tensor<f32> loc(#loc60)
+    %c_4 = stablehlo.constant dense<0> : tensor<i32> loc(#loc3)
     %8:2 = stablehlo.while(%iterArg = %7, %iterArg_5 = %c_4) : tensor<f32>, tensor<i32>
     cond {
-      %cst_6 = stablehlo.constant dense<1.000000e+01> : tensor<f32>
-      %9 = stablehlo.compare LT, %iterArg, %cst_6, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
-      stablehlo.return %9 : tensor<i1>
+      %cst_6 = stablehlo.constant dense<1.000000e+01> : tensor<f32> loc(#loc61)
+      %9 = stablehlo.compare LT, %iterArg, %cst_6, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1> loc(#loc85)
+      stablehlo.return %9 : tensor<i1> loc(#loc61)
     } do {
-      %cst_6 = stablehlo.constant dense<1.500000e+00> : tensor<f32>
-      %9 = stablehlo.multiply %cst_6, %iterArg : tensor<f32>
-      %cst_7 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-      %10 = stablehlo.add %9, %cst_7 : tensor<f32>
-      %c_8 = stablehlo.constant dense<1> : tensor<i32>
-      %11 = stablehlo.add %iterArg_5, %c_8 : tensor<i32>
-      stablehlo.return %10, %11 : tensor<f32>, tensor<i32>
-    }
-    return %6#3, %8#0, %8#1 : tensor<8xf32>, tensor<f32>, tensor<i32>
-  }
-  func.func private @dynamic_index_in_dim(%arg0: tensor<8xf32>, %arg1: tensor<i32>) -> tensor<f32> {
-    %0 = stablehlo.dynamic_slice %arg0, %arg1, sizes = [1] : (tensor<8xf32>, tensor<i32>) -> tensor<1xf32>
-    %1 = stablehlo.reshape %0 : (tensor<1xf32>) -> tensor<f32>
-    return %1 : tensor<f32>
-  }
-  func.func private @closed_call(%arg0: tensor<f32>, %arg1: tensor<f32>) -> (tensor<f32>, tensor<f32>) {
-    %0 = stablehlo.add %arg0, %arg1 : tensor<f32>
-    %1 = stablehlo.multiply %0, %0 : tensor<f32>
-    return %0, %1 : tensor<f32>, tensor<f32>
-  }
-  func.func private @dynamic_update_index_in_dim(%arg0: tensor<8xf32>, %arg1: tensor<f32>, %arg2: tensor<i32>) -> tensor<8xf32> {
-    %0 = stablehlo.broadcast_in_dim %arg1, dims = [] : (tensor<f32>) -> tensor<1xf32>
-    %1 = stablehlo.dynamic_update_slice %arg0, %0, %arg2 : (tensor<8xf32>, tensor<1xf32>, tensor<i32>) -> tensor<8xf32>
-    return %1 : tensor<8xf32>
-  }
-}
+      %cst_6 = stablehlo.constant dense<1.500000e+00> : tensor<f32> loc(#loc61)
+      %9 = stablehlo.multiply %cst_6, %iterArg : tensor<f32> loc(#loc86)
+      %cst_7 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc61)
+      %10 = stablehlo.add %9, %cst_7 : tensor<f32> loc(#loc87)
+      %c_8 = stablehlo.constant dense<1> : tensor<i32> loc(#loc61)
+      %11 = stablehlo.add %iterArg_5, %c_8 : tensor<i32> loc(#loc88)
+      stablehlo.return %10, %11 : tensor<f32>, tensor<i32> loc(#loc61)
+    } loc(#loc61)
+    return %6#3, %8#0, %8#1 : tensor<8xf32>, tensor<f32>, tensor<i32> loc(#loc3)
+  } loc(#loc)
+  func.func private @dynamic_index_in_dim(%arg0: tensor<8xf32> loc(unknown), %arg1: tensor<i32> loc(unknown)) -> tensor<f32> {
+    %0 = stablehlo.dynamic_slice %arg0, %arg1, sizes = [1] : (tensor<8xf32>, tensor<i32>) -> tensor<1xf32> loc(#loc67)
+    %1 = stablehlo.reshape %0 : (tensor<1xf32>) -> tensor<f32> loc(#loc68)
+    return %1 : tensor<f32> loc(#loc)
+  } loc(#loc89)
+  func.func private @closed_call(%arg0: tensor<f32> loc(unknown), %arg1: tensor<f32> loc(unknown)) -> (tensor<f32>, tensor<f32>) {
+    %0 = stablehlo.add %arg0, %arg1 : tensor<f32> loc(#loc70)
+    %1 = stablehlo.multiply %0, %0 : tensor<f32> loc(#loc71)
+    return %0, %1 : tensor<f32>, tensor<f32> loc(#loc)
+  } loc(#loc90)
+  func.func private @dynamic_update_index_in_dim(%arg0: tensor<8xf32> loc(unknown), %arg1: tensor<f32> loc(unknown), %arg2: tensor<i32> loc(unknown)) -> tensor<8xf32> {
+    %0 = stablehlo.broadcast_in_dim %arg1, dims = [] : (tensor<f32>) -> tensor<1xf32> loc(#loc72)
+    %1 = stablehlo.dynamic_update_slice %arg0, %0, %arg2 : (tensor<8xf32>, tensor<1xf32>, tensor<i32>) -> tensor<8xf32> loc(#loc73)
+    return %1 : tensor<8xf32> loc(#loc)
+  } loc(#loc89)
+} loc(#loc)
+#loc3 = loc("jit(control_flow)")
+#loc4 = loc("examples/control_flow.py":24:12 to :47)
+#loc5 = loc("examples/control_flow.py":22:15 to :26)
+#loc6 = loc("examples/control_flow.py":22:45 to :66)
+#loc7 = loc("examples/control_flow.py":22:37 to :66)
+#loc8 = loc("examples/control_flow.py":22:29 to :67)
+#loc9 = loc("examples/control_flow.py":22:15 to :67)
+#loc10 = loc("examples/control_flow.py":25:21 to :35)
+#loc11 = loc("examples/control_flow.py":25:21 to :41)
+#loc12 = loc("examples/control_flow.py":25:12 to :82)
+#loc13 = loc("examples/control_flow.py":25:72 to :74)
+#loc14 = loc("examples/control_flow.py":25:53 to :60)
+#loc15 = loc("examples/control_flow.py":31:21 to :69)
+#loc16 = loc("examples/control_flow.py":39:52 to :66)
+#loc17 = loc("examples/control_flow.py":39:19 to :82)
+#loc18 = loc("examples/control_flow.py":34:15 to :32)
+#loc19 = loc("examples/control_flow.py":37:15 to :31)
+#loc20 = loc("examples/control_flow.py":37:15 to :37)
+#loc21 = loc("examples/control_flow.py":37:39 to :53)
+#loc22 = loc("examples/control_flow.py":28:16 to :29)
+#loc23 = loc("examples/control_flow.py":29:22 to :35)
+#loc24 = loc("control_flow"(#loc4))
+#loc25 = loc("control_flow.<locals>.damped_sine"(#loc5))
+#loc26 = loc("control_flow.<locals>.damped_sine"(#loc6))
+#loc27 = loc("control_flow.<locals>.damped_sine"(#loc7))
+#loc28 = loc("control_flow.<locals>.damped_sine"(#loc8))
+#loc29 = loc("control_flow.<locals>.damped_sine"(#loc9))
+#loc30 = loc("control_flow"(#loc10))
+#loc31 = loc("control_flow"(#loc11))
+#loc32 = loc("control_flow"(#loc12))
+#loc33 = loc("control_flow.<locals>.<lambda>"(#loc13))
+#loc34 = loc("control_flow.<locals>.<lambda>"(#loc14))
+#loc35 = loc("control_flow"(#loc15))
+#loc36 = loc("control_flow"(#loc16))
+#loc37 = loc("control_flow"(#loc17))
+#loc38 = loc("control_flow.<locals>.below_ten"(#loc18))
+#loc39 = loc("control_flow.<locals>.grow"(#loc19))
+#loc40 = loc("control_flow.<locals>.grow"(#loc20))
+#loc41 = loc("control_flow.<locals>.grow"(#loc21))
+#loc42 = loc("control_flow.<locals>.running_total"(#loc22))
+#loc43 = loc("control_flow.<locals>.running_total"(#loc23))
+#loc44 = loc("jit(control_flow)/while"(#loc24))
+#loc45 = loc("jit(control_flow)/while/cond/lt"(#loc24))
+#loc46 = loc("jit(control_flow)/while/body/add"(#loc24))
+#loc47 = loc(callsite(#loc25 at #loc24))
+#loc48 = loc(callsite(#loc26 at #loc24))
+#loc49 = loc(callsite(#loc27 at #loc24))
+#loc50 = loc(callsite(#loc28 at #loc24))
+#loc51 = loc(callsite(#loc29 at #loc24))
+#loc52 = loc("jit(control_flow)/reduce_sum"(#loc30))
+#loc53 = loc("jit(control_flow)/gt"(#loc31))
+#loc54 = loc("jit(control_flow)/convert_element_type"(#loc32))
+#loc55 = loc("jit(control_flow)/cond"(#loc32))
+#loc56 = loc(callsite(#loc33 at #loc32))
+#loc57 = loc(callsite(#loc34 at #loc32))
+#loc58 = loc(callsite(#loc35 at #loc35))
+#loc59 = loc("jit(control_flow)/scan"(#loc35))
+#loc60 = loc("jit(control_flow)/abs"(#loc36))
+#loc61 = loc("jit(control_flow)/while"(#loc37))
+#loc62 = loc(callsite(#loc38 at #loc37))
+#loc63 = loc(callsite(#loc39 at #loc37))
+#loc64 = loc(callsite(#loc40 at #loc37))
+#loc65 = loc(callsite(#loc41 at #loc37))
+#loc66 = loc("while/body/jit"(#loc35))
+#loc67 = loc("dynamic_slice"(#loc35))
+#loc68 = loc("squeeze"(#loc35))
+#loc69 = loc("while/body/closed_call"(#loc35))
+#loc70 = loc("add"(#loc42))
+#loc71 = loc("mul"(#loc43))
+#loc72 = loc("broadcast_in_dim"(#loc35))
+#loc73 = loc("dynamic_update_slice"(#loc35))
+#loc74 = loc("jit(control_flow)/while/body/mul"(#loc47))
+#loc75 = loc("jit(control_flow)/while/body/convert_element_type"(#loc48))
+#loc76 = loc("jit(control_flow)/while/body/add"(#loc49))
+#loc77 = loc("jit(control_flow)/while/body/sin"(#loc50))
+#loc78 = loc("jit(control_flow)/while/body/add"(#loc51))
+#loc79 = loc("jit(control_flow)/cond/branch_0_fun/neg"(#loc56))
+#loc80 = loc("jit(control_flow)/cond/branch_1_fun/mul"(#loc57))
+#loc81 = loc("jit(control_flow)/empty2"(#loc58))
+#loc82 = loc("jit(control_flow)/broadcast_in_dim"(#loc58))
+#loc83 = loc("jit(control_flow)/while"(#loc58))
+#loc84 = loc(callsite(#loc58 at #loc35))
+#loc85 = loc("jit(control_flow)/while/cond/lt"(#loc62))
+#loc86 = loc("jit(control_flow)/while/body/mul"(#loc63))
+#loc87 = loc("jit(control_flow)/while/body/add"(#loc64))
+#loc88 = loc("jit(control_flow)/while/body/add"(#loc65))
+#loc89 = loc("jit:"(#loc66))
+#loc90 = loc("closed_call:"(#loc69))
+#loc91 = loc("jit(control_flow)/while/cond/lt"(#loc84))
+#loc92 = loc("jit(control_flow)/while/body/jit(dynamic_index_in_dim)"(#loc84))
+#loc93 = loc("jit(control_flow)/while/body/closed_call"(#loc84))
+#loc94 = loc("jit(control_flow)/while/body/jit(dynamic_update_index_in_dim)"(#loc84))
+#loc95 = loc("jit(control_flow)/while/body/add"(#loc84))

@@ -1,14 +1,38 @@
+#loc1 = loc("params['b1']")
+#loc2 = loc("params['b2']")
+#loc3 = loc("params['w1']")
+#loc4 = loc("params['w2']")
+#loc5 = loc("x")
 module @jit_mlp attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
-  func.func public @main(%arg0: tensor<32xf32>, %arg1: tensor<4xf32>, %arg2: tensor<16x32xf32>, %arg3: tensor<32x4xf32>, %arg4: tensor<8x16xf32>) -> (tensor<8x4xf32> {jax.result_info = "result"}) {
-    %0 = stablehlo.dot_general %arg4, %arg2, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
-    %1 = stablehlo.broadcast_in_dim %arg0, dims = [1] : (tensor<32xf32>) -> tensor<1x32xf32>
-    %2 = stablehlo.broadcast_in_dim %1, dims = [0, 1] : (tensor<1x32xf32>) -> tensor<8x32xf32>
-    %3 = stablehlo.add %0, %2 : tensor<8x32xf32>
-    %4 = stablehlo.tanh %3 : tensor<8x32xf32>
-    %5 = stablehlo.dot_general %4, %arg3, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x32xf32>, tensor<32x4xf32>) -> tensor<8x4xf32>
-    %6 = stablehlo.broadcast_in_dim %arg1, dims = [1] : (tensor<4xf32>) -> tensor<1x4xf32>
-    %7 = stablehlo.broadcast_in_dim %6, dims = [0, 1] : (tensor<1x4xf32>) -> tensor<8x4xf32>
-    %8 = stablehlo.add %5, %7 : tensor<8x4xf32>
-    return %8 : tensor<8x4xf32>
-  }
-}
+  func.func public @main(%arg0: tensor<32xf32> loc("params['b1']"), %arg1: tensor<4xf32> loc("params['b2']"), %arg2: tensor<16x32xf32> loc("params['w1']"), %arg3: tensor<32x4xf32> loc("params['w2']"), %arg4: tensor<8x16xf32> loc("x")) -> (tensor<8x4xf32> {jax.result_info = "result"}) {
+    %0 = stablehlo.dot_general %arg4, %arg2, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32> loc(#loc17)
+    %1 = stablehlo.broadcast_in_dim %arg0, dims = [1] : (tensor<32xf32>) -> tensor<1x32xf32> loc(#loc18)
+    %2 = stablehlo.broadcast_in_dim %1, dims = [0, 1] : (tensor<1x32xf32>) -> tensor<8x32xf32> loc(#loc19)
+    %3 = stablehlo.add %0, %2 : tensor<8x32xf32> loc(#loc19)
+    %4 = stablehlo.tanh %3 : tensor<8x32xf32> loc(#loc20)
+    %5 = stablehlo.dot_general %4, %arg3, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x32xf32>, tensor<32x4xf32>) -> tensor<8x4xf32> loc(#loc21)
+    %6 = stablehlo.broadcast_in_dim %arg1, dims = [1] : (tensor<4xf32>) -> tensor<1x4xf32> loc(#loc22)
+    %7 = stablehlo.broadcast_in_dim %6, dims = [0, 1] : (tensor<1x4xf32>) -> tensor<8x4xf32> loc(#loc23)
+    %8 = stablehlo.add %5, %7 : tensor<8x4xf32> loc(#loc23)
+    return %8 : tensor<8x4xf32> loc(#loc11)
+  } loc(#loc)
+} loc(#loc)
+#loc = loc(unknown)
+#loc6 = loc("examples/mlp.py":8:22 to :38)
+#loc7 = loc("examples/mlp.py":8:22 to :53)
+#loc8 = loc("examples/mlp.py":8:13 to :54)
+#loc9 = loc("examples/mlp.py":9:11 to :32)
+#loc10 = loc("examples/mlp.py":9:11 to :47)
+#loc11 = loc("jit(mlp)")
+#loc12 = loc("mlp"(#loc6))
+#loc13 = loc("mlp"(#loc7))
+#loc14 = loc("mlp"(#loc8))
+#loc15 = loc("mlp"(#loc9))
+#loc16 = loc("mlp"(#loc10))
+#loc17 = loc("jit(mlp)/dot_general"(#loc12))
+#loc18 = loc("jit(mlp)/broadcast_in_dim"(#loc13))
+#loc19 = loc("jit(mlp)/add"(#loc13))
+#loc20 = loc("jit(mlp)/tanh"(#loc14))
+#loc21 = loc("jit(mlp)/dot_general"(#loc15))
+#loc22 = loc("jit(mlp)/broadcast_in_dim"(#loc16))
+#loc23 = loc("jit(mlp)/add"(#loc16))

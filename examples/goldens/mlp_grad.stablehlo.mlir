@@ -1,49 +1,106 @@
+#loc1 = loc("params['b1']")
+#loc2 = loc("params['b2']")
+#loc3 = loc("params['w1']")
+#loc4 = loc("params['w2']")
+#loc5 = loc("x")
+#loc6 = loc("y")
 module @jit_loss attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
-  func.func public @main(%arg0: tensor<32xf32>, %arg1: tensor<4xf32>, %arg2: tensor<16x32xf32>, %arg3: tensor<32x4xf32>, %arg4: tensor<8x16xf32>, %arg5: tensor<8x4xf32>) -> (tensor<32xf32> {jax.result_info = "result['b1']"}, tensor<4xf32> {jax.result_info = "result['b2']"}, tensor<16x32xf32> {jax.result_info = "result['w1']"}, tensor<32x4xf32> {jax.result_info = "result['w2']"}) {
-    %0 = stablehlo.dot_general %arg4, %arg2, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32>
-    %1 = stablehlo.broadcast_in_dim %arg0, dims = [1] : (tensor<32xf32>) -> tensor<1x32xf32>
-    %2 = stablehlo.broadcast_in_dim %1, dims = [0, 1] : (tensor<1x32xf32>) -> tensor<8x32xf32>
-    %3 = stablehlo.add %0, %2 : tensor<8x32xf32>
-    %4 = stablehlo.tanh %3 : tensor<8x32xf32>
-    %cst = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-    %5 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<8x32xf32>
-    %6 = stablehlo.subtract %5, %4 : tensor<8x32xf32>
-    %7 = stablehlo.dot_general %4, %arg3, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x32xf32>, tensor<32x4xf32>) -> tensor<8x4xf32>
-    %8 = stablehlo.broadcast_in_dim %arg1, dims = [1] : (tensor<4xf32>) -> tensor<1x4xf32>
-    %9 = stablehlo.broadcast_in_dim %8, dims = [0, 1] : (tensor<1x4xf32>) -> tensor<8x4xf32>
-    %10 = stablehlo.add %7, %9 : tensor<8x4xf32>
-    %11 = stablehlo.subtract %10, %arg5 : tensor<8x4xf32>
-    %12 = stablehlo.multiply %11, %11 : tensor<8x4xf32>
-    %cst_0 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %13 = stablehlo.broadcast_in_dim %cst_0, dims = [] : (tensor<f32>) -> tensor<8x4xf32>
-    %14 = stablehlo.multiply %13, %11 : tensor<8x4xf32>
-    %cst_1 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %15 = stablehlo.reduce(%12 init: %cst_1) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x4xf32>, tensor<f32>) -> tensor<f32>
-    %cst_2 = stablehlo.constant dense<3.200000e+01> : tensor<f32>
-    %16 = stablehlo.divide %15, %cst_2 : tensor<f32>
-    %cst_3 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-    %cst_4 = stablehlo.constant dense<3.200000e+01> : tensor<f32>
-    %17 = stablehlo.divide %cst_3, %cst_4 : tensor<f32>
-    %18 = stablehlo.broadcast_in_dim %17, dims = [] : (tensor<f32>) -> tensor<8x4xf32>
-    %19 = stablehlo.multiply %18, %14 : tensor<8x4xf32>
-    %cst_5 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %20 = stablehlo.reduce(%19 init: %cst_5) applies stablehlo.add across dimensions = [0] : (tensor<8x4xf32>, tensor<f32>) -> tensor<4xf32>
-    %21 = stablehlo.reshape %20 : (tensor<4xf32>) -> tensor<1x4xf32>
-    %cst_6 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %22 = stablehlo.reduce(%21 init: %cst_6) applies stablehlo.add across dimensions = [0] : (tensor<1x4xf32>, tensor<f32>) -> tensor<4xf32>
-    %23 = stablehlo.dot_general %19, %4, contracting_dims = [0] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x4xf32>, tensor<8x32xf32>) -> tensor<4x32xf32>
-    %24 = stablehlo.transpose %23, dims = [1, 0] : (tensor<4x32xf32>) -> tensor<32x4xf32>
-    %25 = stablehlo.dot_general %19, %arg3, contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT] : (tensor<8x4xf32>, tensor<32x4xf32>) -> tensor<8x32xf32>
-    %26 = stablehlo.multiply %25, %6 : tensor<8x32xf32>
-    %27 = stablehlo.multiply %26, %4 : tensor<8x32xf32>
-    %28 = stablehlo.add %26, %27 : tensor<8x32xf32>
-    %cst_7 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %29 = stablehlo.reduce(%28 init: %cst_7) applies stablehlo.add across dimensions = [0] : (tensor<8x32xf32>, tensor<f32>) -> tensor<32xf32>
-    %30 = stablehlo.reshape %29 : (tensor<32xf32>) -> tensor<1x32xf32>
-    %cst_8 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %31 = stablehlo.reduce(%30 init: %cst_8) applies stablehlo.add across dimensions = [0] : (tensor<1x32xf32>, tensor<f32>) -> tensor<32xf32>
-    %32 = stablehlo.dot_general %28, %arg4, contracting_dims = [0] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x32xf32>, tensor<8x16xf32>) -> tensor<32x16xf32>
-    %33 = stablehlo.transpose %32, dims = [1, 0] : (tensor<32x16xf32>) -> tensor<16x32xf32>
-    return %31, %22, %33, %24 : tensor<32xf32>, tensor<4xf32>, tensor<16x32xf32>, tensor<32x4xf32>
-  }
-}
+  func.func public @main(%arg0: tensor<32xf32> loc("params['b1']"), %arg1: tensor<4xf32> loc("params['b2']"), %arg2: tensor<16x32xf32> loc("params['w1']"), %arg3: tensor<32x4xf32> loc("params['w2']"), %arg4: tensor<8x16xf32> loc("x"), %arg5: tensor<8x4xf32> loc("y")) -> (tensor<32xf32> {jax.result_info = "result['b1']"}, tensor<4xf32> {jax.result_info = "result['b2']"}, tensor<16x32xf32> {jax.result_info = "result['w1']"}, tensor<32x4xf32> {jax.result_info = "result['w2']"}) {
+    %0 = stablehlo.dot_general %arg4, %arg2, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x16xf32>, tensor<16x32xf32>) -> tensor<8x32xf32> loc(#loc39)
+    %1 = stablehlo.broadcast_in_dim %arg0, dims = [1] : (tensor<32xf32>) -> tensor<1x32xf32> loc(#loc40)
+    %2 = stablehlo.broadcast_in_dim %1, dims = [0, 1] : (tensor<1x32xf32>) -> tensor<8x32xf32> loc(#loc41)
+    %3 = stablehlo.add %0, %2 : tensor<8x32xf32> loc(#loc41)
+    %4 = stablehlo.tanh %3 : tensor<8x32xf32> loc(#loc42)
+    %cst = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc11)
+    %5 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<8x32xf32> loc(#loc43)
+    %6 = stablehlo.subtract %5, %4 : tensor<8x32xf32> loc(#loc43)
+    %7 = stablehlo.dot_general %4, %arg3, contracting_dims = [1] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x32xf32>, tensor<32x4xf32>) -> tensor<8x4xf32> loc(#loc44)
+    %8 = stablehlo.broadcast_in_dim %arg1, dims = [1] : (tensor<4xf32>) -> tensor<1x4xf32> loc(#loc45)
+    %9 = stablehlo.broadcast_in_dim %8, dims = [0, 1] : (tensor<1x4xf32>) -> tensor<8x4xf32> loc(#loc46)
+    %10 = stablehlo.add %7, %9 : tensor<8x4xf32> loc(#loc46)
+    %11 = stablehlo.subtract %10, %arg5 : tensor<8x4xf32> loc(#loc31)
+    %12 = stablehlo.multiply %11, %11 : tensor<8x4xf32> loc(#loc32)
+    %cst_0 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc11)
+    %13 = stablehlo.broadcast_in_dim %cst_0, dims = [] : (tensor<f32>) -> tensor<8x4xf32> loc(#loc33)
+    %14 = stablehlo.multiply %13, %11 : tensor<8x4xf32> loc(#loc33)
+    %cst_1 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc34)
+    %15 = stablehlo.reduce(%12 init: %cst_1) applies stablehlo.add across dimensions = [0, 1] : (tensor<8x4xf32>, tensor<f32>) -> tensor<f32> loc(#loc34)
+    %cst_2 = stablehlo.constant dense<3.200000e+01> : tensor<f32> loc(#loc11)
+    %16 = stablehlo.divide %15, %cst_2 : tensor<f32> loc(#loc35)
+    %cst_3 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc11)
+    %cst_4 = stablehlo.constant dense<3.200000e+01> : tensor<f32> loc(#loc11)
+    %17 = stablehlo.divide %cst_3, %cst_4 : tensor<f32> loc(#loc36)
+    %18 = stablehlo.broadcast_in_dim %17, dims = [] : (tensor<f32>) -> tensor<8x4xf32> loc(#loc37)
+    %19 = stablehlo.multiply %18, %14 : tensor<8x4xf32> loc(#loc38)
+    %cst_5 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc47)
+    %20 = stablehlo.reduce(%19 init: %cst_5) applies stablehlo.add across dimensions = [0] : (tensor<8x4xf32>, tensor<f32>) -> tensor<4xf32> loc(#loc47)
+    %21 = stablehlo.reshape %20 : (tensor<4xf32>) -> tensor<1x4xf32> loc(#loc48)
+    %cst_6 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc47)
+    %22 = stablehlo.reduce(%21 init: %cst_6) applies stablehlo.add across dimensions = [0] : (tensor<1x4xf32>, tensor<f32>) -> tensor<4xf32> loc(#loc47)
+    %23 = stablehlo.dot_general %19, %4, contracting_dims = [0] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x4xf32>, tensor<8x32xf32>) -> tensor<4x32xf32> loc(#loc49)
+    %24 = stablehlo.transpose %23, dims = [1, 0] : (tensor<4x32xf32>) -> tensor<32x4xf32> loc(#loc50)
+    %25 = stablehlo.dot_general %19, %arg3, contracting_dims = [1] x [1], precision = [DEFAULT, DEFAULT] : (tensor<8x4xf32>, tensor<32x4xf32>) -> tensor<8x32xf32> loc(#loc49)
+    %26 = stablehlo.multiply %25, %6 : tensor<8x32xf32> loc(#loc51)
+    %27 = stablehlo.multiply %26, %4 : tensor<8x32xf32> loc(#loc51)
+    %28 = stablehlo.add %26, %27 : tensor<8x32xf32> loc(#loc52)
+    %cst_7 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc53)
+    %29 = stablehlo.reduce(%28 init: %cst_7) applies stablehlo.add across dimensions = [0] : (tensor<8x32xf32>, tensor<f32>) -> tensor<32xf32> loc(#loc53)
+    %30 = stablehlo.reshape %29 : (tensor<32xf32>) -> tensor<1x32xf32> loc(#loc54)
+    %cst_8 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc53)
+    %31 = stablehlo.reduce(%30 init: %cst_8) applies stablehlo.add across dimensions = [0] : (tensor<1x32xf32>, tensor<f32>) -> tensor<32xf32> loc(#loc53)
+    %32 = stablehlo.dot_general %28, %arg4, contracting_dims = [0] x [0], precision = [DEFAULT, DEFAULT] : (tensor<8x32xf32>, tensor<8x16xf32>) -> tensor<32x16xf32> loc(#loc55)
+    %33 = stablehlo.transpose %32, dims = [1, 0] : (tensor<32x16xf32>) -> tensor<16x32xf32> loc(#loc56)
+    return %31, %22, %33, %24 : tensor<32xf32>, tensor<4xf32>, tensor<16x32xf32>, tensor<32x4xf32> loc(#loc11)
+  } loc(#loc)
+} loc(#loc)
+#loc = loc(unknown)
+#loc7 = loc("examples/mlp.py":8:22 to :38)
+#loc8 = loc("examples/mlp.py":14:21 to :35)
+#loc9 = loc("examples/mlp.py":8:22 to :53)
+#loc10 = loc("examples/mlp.py":8:13 to :54)
+#loc11 = loc("jit(loss)")
+#loc12 = loc("examples/mlp.py":9:11 to :32)
+#loc13 = loc("examples/mlp.py":9:11 to :47)
+#loc14 = loc("examples/mlp.py":14:21 to :39)
+#loc15 = loc("examples/mlp.py":14:20 to :45)
+#loc16 = loc("examples/mlp.py":14:11 to :46)
+#loc17 = loc("mlp"(#loc7))
+#loc18 = loc("loss"(#loc8))
+#loc19 = loc("mlp"(#loc9))
+#loc20 = loc("mlp"(#loc10))
+#loc21 = loc("mlp"(#loc12))
+#loc22 = loc("mlp"(#loc13))
+#loc23 = loc("loss"(#loc14))
+#loc24 = loc("loss"(#loc15))
+#loc25 = loc("loss"(#loc16))
+#loc26 = loc(callsite(#loc17 at #loc18))
+#loc27 = loc(callsite(#loc19 at #loc18))
+#loc28 = loc(callsite(#loc20 at #loc18))
+#loc29 = loc(callsite(#loc21 at #loc18))
+#loc30 = loc(callsite(#loc22 at #loc18))
+#loc31 = loc("jit(loss)/jvp()/sub"(#loc23))
+#loc32 = loc("jit(loss)/jvp()/integer_pow"(#loc24))
+#loc33 = loc("jit(loss)/jvp()/mul"(#loc24))
+#loc34 = loc("jit(loss)/jvp()/reduce_sum"(#loc25))
+#loc35 = loc("jit(loss)/jvp()/div"(#loc25))
+#loc36 = loc("jit(loss)/transpose(jvp())/div"(#loc25))
+#loc37 = loc("jit(loss)/transpose(jvp())/broadcast_in_dim"(#loc25))
+#loc38 = loc("jit(loss)/transpose(jvp())/mul"(#loc24))
+#loc39 = loc("jit(loss)/jvp()/dot_general"(#loc26))
+#loc40 = loc("jit(loss)/jvp()/broadcast_in_dim"(#loc27))
+#loc41 = loc("jit(loss)/jvp()/add"(#loc27))
+#loc42 = loc("jit(loss)/jvp()/tanh"(#loc28))
+#loc43 = loc("jit(loss)/jvp()/sub"(#loc28))
+#loc44 = loc("jit(loss)/jvp()/dot_general"(#loc29))
+#loc45 = loc("jit(loss)/jvp()/broadcast_in_dim"(#loc30))
+#loc46 = loc("jit(loss)/jvp()/add"(#loc30))
+#loc47 = loc("jit(loss)/transpose(jvp())/reduce_sum"(#loc30))
+#loc48 = loc("jit(loss)/transpose(jvp())/reshape"(#loc30))
+#loc49 = loc("jit(loss)/transpose(jvp())/dot_general"(#loc29))
+#loc50 = loc("jit(loss)/transpose(jvp())/transpose"(#loc29))
+#loc51 = loc("jit(loss)/transpose(jvp())/mul"(#loc28))
+#loc52 = loc("jit(loss)/transpose(jvp())/add_any"(#loc28))
+#loc53 = loc("jit(loss)/transpose(jvp())/reduce_sum"(#loc27))
+#loc54 = loc("jit(loss)/transpose(jvp())/reshape"(#loc27))
+#loc55 = loc("jit(loss)/transpose(jvp())/dot_general"(#loc26))
+#loc56 = loc("jit(loss)/transpose(jvp())/transpose"(#loc26))

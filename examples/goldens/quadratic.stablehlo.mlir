@@ -1,24 +1,68 @@
+#loc1 = loc("a")
+#loc2 = loc("b")
+#loc3 = loc("c")
 module @jit_roots attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
-  func.func public @main(%arg0: tensor<16xf32>, %arg1: tensor<16xf32>, %arg2: tensor<16xf32>) -> (tensor<16xf32> {jax.result_info = "result[0]"}, tensor<16xf32> {jax.result_info = "result[1]"}) {
-    %0 = stablehlo.multiply %arg1, %arg1 : tensor<16xf32>
-    %cst = stablehlo.constant dense<4.000000e+00> : tensor<f32>
-    %1 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %2 = stablehlo.multiply %1, %arg0 : tensor<16xf32>
-    %3 = stablehlo.multiply %2, %arg2 : tensor<16xf32>
-    %4 = stablehlo.subtract %0, %3 : tensor<16xf32>
-    %5 = stablehlo.sqrt %4 : tensor<16xf32>
-    %6 = stablehlo.negate %arg1 : tensor<16xf32>
-    %7 = stablehlo.add %6, %5 : tensor<16xf32>
-    %cst_0 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %8 = stablehlo.broadcast_in_dim %cst_0, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %9 = stablehlo.multiply %8, %arg0 : tensor<16xf32>
-    %10 = stablehlo.divide %7, %9 : tensor<16xf32>
-    %11 = stablehlo.negate %arg1 : tensor<16xf32>
-    %12 = stablehlo.subtract %11, %5 : tensor<16xf32>
-    %cst_1 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %13 = stablehlo.broadcast_in_dim %cst_1, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %14 = stablehlo.multiply %13, %arg0 : tensor<16xf32>
-    %15 = stablehlo.divide %12, %14 : tensor<16xf32>
-    return %10, %15 : tensor<16xf32>, tensor<16xf32>
-  }
-}
+  func.func public @main(%arg0: tensor<16xf32> loc("a"), %arg1: tensor<16xf32> loc("b"), %arg2: tensor<16xf32> loc("c")) -> (tensor<16xf32> {jax.result_info = "result[0]"}, tensor<16xf32> {jax.result_info = "result[1]"}) {
+    %0 = stablehlo.multiply %arg1, %arg1 : tensor<16xf32> loc(#loc31)
+    %cst = stablehlo.constant dense<4.000000e+00> : tensor<f32> loc(#loc5)
+    %1 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc32)
+    %2 = stablehlo.multiply %1, %arg0 : tensor<16xf32> loc(#loc32)
+    %3 = stablehlo.multiply %2, %arg2 : tensor<16xf32> loc(#loc33)
+    %4 = stablehlo.subtract %0, %3 : tensor<16xf32> loc(#loc34)
+    %5 = stablehlo.sqrt %4 : tensor<16xf32> loc(#loc35)
+    %6 = stablehlo.negate %arg1 : tensor<16xf32> loc(#loc36)
+    %7 = stablehlo.add %6, %5 : tensor<16xf32> loc(#loc37)
+    %cst_0 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc5)
+    %8 = stablehlo.broadcast_in_dim %cst_0, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc38)
+    %9 = stablehlo.multiply %8, %arg0 : tensor<16xf32> loc(#loc38)
+    %10 = stablehlo.divide %7, %9 : tensor<16xf32> loc(#loc39)
+    %11 = stablehlo.negate %arg1 : tensor<16xf32> loc(#loc40)
+    %12 = stablehlo.subtract %11, %5 : tensor<16xf32> loc(#loc41)
+    %cst_1 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc5)
+    %13 = stablehlo.broadcast_in_dim %cst_1, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc42)
+    %14 = stablehlo.multiply %13, %arg0 : tensor<16xf32> loc(#loc42)
+    %15 = stablehlo.divide %12, %14 : tensor<16xf32> loc(#loc43)
+    return %10, %15 : tensor<16xf32>, tensor<16xf32> loc(#loc5)
+  } loc(#loc)
+} loc(#loc)
+#loc = loc(unknown)
+#loc4 = loc("examples/quadratic.py":8:28 to :33)
+#loc5 = loc("jit(roots)")
+#loc6 = loc("examples/quadratic.py":8:36 to :43)
+#loc7 = loc("examples/quadratic.py":8:36 to :47)
+#loc8 = loc("examples/quadratic.py":8:28 to :47)
+#loc9 = loc("examples/quadratic.py":8:19 to :48)
+#loc10 = loc("examples/quadratic.py":9:12 to :14)
+#loc11 = loc("examples/quadratic.py":9:12 to :29)
+#loc12 = loc("examples/quadratic.py":9:34 to :41)
+#loc13 = loc("examples/quadratic.py":9:11 to :42)
+#loc14 = loc("examples/quadratic.py":9:45 to :47)
+#loc15 = loc("examples/quadratic.py":9:45 to :62)
+#loc16 = loc("examples/quadratic.py":9:67 to :74)
+#loc17 = loc("examples/quadratic.py":9:44 to :75)
+#loc18 = loc("roots"(#loc4))
+#loc19 = loc("roots"(#loc6))
+#loc20 = loc("roots"(#loc7))
+#loc21 = loc("roots"(#loc8))
+#loc22 = loc("roots"(#loc9))
+#loc23 = loc("roots"(#loc10))
+#loc24 = loc("roots"(#loc11))
+#loc25 = loc("roots"(#loc12))
+#loc26 = loc("roots"(#loc13))
+#loc27 = loc("roots"(#loc14))
+#loc28 = loc("roots"(#loc15))
+#loc29 = loc("roots"(#loc16))
+#loc30 = loc("roots"(#loc17))
+#loc31 = loc("jit(roots)/mul"(#loc18))
+#loc32 = loc("jit(roots)/mul"(#loc19))
+#loc33 = loc("jit(roots)/mul"(#loc20))
+#loc34 = loc("jit(roots)/sub"(#loc21))
+#loc35 = loc("jit(roots)/sqrt"(#loc22))
+#loc36 = loc("jit(roots)/neg"(#loc23))
+#loc37 = loc("jit(roots)/add"(#loc24))
+#loc38 = loc("jit(roots)/mul"(#loc25))
+#loc39 = loc("jit(roots)/div"(#loc26))
+#loc40 = loc("jit(roots)/neg"(#loc27))
+#loc41 = loc("jit(roots)/sub"(#loc28))
+#loc42 = loc("jit(roots)/mul"(#loc29))
+#loc43 = loc("jit(roots)/div"(#loc30))

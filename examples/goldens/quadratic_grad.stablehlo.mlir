@@ -1,80 +1,186 @@
+#loc1 = loc("a")
+#loc2 = loc("b")
+#loc3 = loc("c")
 module @jit_root_sum attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
-  func.func public @main(%arg0: tensor<16xf32>, %arg1: tensor<16xf32>, %arg2: tensor<16xf32>) -> (tensor<16xf32> {jax.result_info = "result[0]"}, tensor<16xf32> {jax.result_info = "result[1]"}, tensor<16xf32> {jax.result_info = "result[2]"}) {
-    %0 = stablehlo.multiply %arg1, %arg1 : tensor<16xf32>
-    %cst = stablehlo.constant dense<4.000000e+00> : tensor<f32>
-    %1 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %2 = stablehlo.multiply %1, %arg0 : tensor<16xf32>
-    %3 = stablehlo.multiply %2, %arg2 : tensor<16xf32>
-    %4 = stablehlo.subtract %0, %3 : tensor<16xf32>
-    %5 = stablehlo.sqrt %4 : tensor<16xf32>
-    %cst_0 = stablehlo.constant dense<5.000000e-01> : tensor<f32>
-    %6 = stablehlo.broadcast_in_dim %cst_0, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %7 = stablehlo.divide %6, %5 : tensor<16xf32>
-    %8 = stablehlo.negate %arg1 : tensor<16xf32>
-    %9 = stablehlo.add %8, %5 : tensor<16xf32>
-    %cst_1 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %10 = stablehlo.broadcast_in_dim %cst_1, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %11 = stablehlo.multiply %10, %arg0 : tensor<16xf32>
-    %12 = stablehlo.divide %9, %11 : tensor<16xf32>
-    %13 = stablehlo.multiply %11, %11 : tensor<16xf32>
-    %cst_2 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-    %14 = stablehlo.broadcast_in_dim %cst_2, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %15 = stablehlo.divide %14, %13 : tensor<16xf32>
-    %16 = stablehlo.negate %arg1 : tensor<16xf32>
-    %17 = stablehlo.subtract %16, %5 : tensor<16xf32>
-    %cst_3 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %18 = stablehlo.broadcast_in_dim %cst_3, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %19 = stablehlo.multiply %18, %arg0 : tensor<16xf32>
-    %20 = stablehlo.divide %17, %19 : tensor<16xf32>
-    %21 = stablehlo.multiply %19, %19 : tensor<16xf32>
-    %cst_4 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-    %22 = stablehlo.broadcast_in_dim %cst_4, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %23 = stablehlo.divide %22, %21 : tensor<16xf32>
-    %cst_5 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %24 = stablehlo.reduce(%12 init: %cst_5) applies stablehlo.add across dimensions = [0] : (tensor<16xf32>, tensor<f32>) -> tensor<f32>
-    %cst_6 = stablehlo.constant dense<0.000000e+00> : tensor<f32>
-    %25 = stablehlo.reduce(%20 init: %cst_6) applies stablehlo.add across dimensions = [0] : (tensor<16xf32>, tensor<f32>) -> tensor<f32>
-    %cst_7 = stablehlo.constant dense<5.000000e-01> : tensor<f32>
-    %26 = stablehlo.multiply %cst_7, %25 : tensor<f32>
-    %27 = stablehlo.add %24, %26 : tensor<f32>
-    %cst_8 = stablehlo.constant dense<5.000000e-01> : tensor<f32>
-    %cst_9 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-    %28 = stablehlo.multiply %cst_8, %cst_9 : tensor<f32>
-    %29 = stablehlo.broadcast_in_dim %28, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %cst_10 = stablehlo.constant dense<1.000000e+00> : tensor<f32>
-    %30 = stablehlo.broadcast_in_dim %cst_10, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %31 = stablehlo.multiply %29, %23 : tensor<16xf32>
-    %32 = stablehlo.multiply %31, %17 : tensor<16xf32>
-    %33 = stablehlo.negate %32 : tensor<16xf32>
-    %34 = stablehlo.divide %29, %19 : tensor<16xf32>
-    %cst_11 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %35 = stablehlo.broadcast_in_dim %cst_11, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %36 = stablehlo.multiply %35, %33 : tensor<16xf32>
-    %37 = stablehlo.negate %34 : tensor<16xf32>
-    %38 = stablehlo.negate %34 : tensor<16xf32>
-    %39 = stablehlo.multiply %30, %15 : tensor<16xf32>
-    %40 = stablehlo.multiply %39, %9 : tensor<16xf32>
-    %41 = stablehlo.negate %40 : tensor<16xf32>
-    %42 = stablehlo.divide %30, %11 : tensor<16xf32>
-    %cst_12 = stablehlo.constant dense<2.000000e+00> : tensor<f32>
-    %43 = stablehlo.broadcast_in_dim %cst_12, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %44 = stablehlo.multiply %43, %41 : tensor<16xf32>
-    %45 = stablehlo.add %36, %44 : tensor<16xf32>
-    %46 = stablehlo.add %37, %42 : tensor<16xf32>
-    %47 = stablehlo.negate %42 : tensor<16xf32>
-    %48 = stablehlo.add %38, %47 : tensor<16xf32>
-    %49 = stablehlo.multiply %46, %7 : tensor<16xf32>
-    %50 = stablehlo.negate %49 : tensor<16xf32>
-    %51 = stablehlo.multiply %2, %50 : tensor<16xf32>
-    %52 = stablehlo.multiply %50, %arg2 : tensor<16xf32>
-    %cst_13 = stablehlo.constant dense<4.000000e+00> : tensor<f32>
-    %53 = stablehlo.broadcast_in_dim %cst_13, dims = [] : (tensor<f32>) -> tensor<16xf32>
-    %54 = stablehlo.multiply %53, %52 : tensor<16xf32>
-    %55 = stablehlo.add %45, %54 : tensor<16xf32>
-    %56 = stablehlo.multiply %arg1, %49 : tensor<16xf32>
-    %57 = stablehlo.add %48, %56 : tensor<16xf32>
-    %58 = stablehlo.multiply %49, %arg1 : tensor<16xf32>
-    %59 = stablehlo.add %57, %58 : tensor<16xf32>
-    return %55, %59, %51 : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>
-  }
-}
+  func.func public @main(%arg0: tensor<16xf32> loc("a"), %arg1: tensor<16xf32> loc("b"), %arg2: tensor<16xf32> loc("c")) -> (tensor<16xf32> {jax.result_info = "result[0]"}, tensor<16xf32> {jax.result_info = "result[1]"}, tensor<16xf32> {jax.result_info = "result[2]"}) {
+    %0 = stablehlo.multiply %arg1, %arg1 : tensor<16xf32> loc(#loc61)
+    %cst = stablehlo.constant dense<4.000000e+00> : tensor<f32> loc(#loc6)
+    %1 = stablehlo.broadcast_in_dim %cst, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc62)
+    %2 = stablehlo.multiply %1, %arg0 : tensor<16xf32> loc(#loc62)
+    %3 = stablehlo.multiply %2, %arg2 : tensor<16xf32> loc(#loc63)
+    %4 = stablehlo.subtract %0, %3 : tensor<16xf32> loc(#loc64)
+    %5 = stablehlo.sqrt %4 : tensor<16xf32> loc(#loc65)
+    %cst_0 = stablehlo.constant dense<5.000000e-01> : tensor<f32> loc(#loc6)
+    %6 = stablehlo.broadcast_in_dim %cst_0, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc66)
+    %7 = stablehlo.divide %6, %5 : tensor<16xf32> loc(#loc66)
+    %8 = stablehlo.negate %arg1 : tensor<16xf32> loc(#loc67)
+    %9 = stablehlo.add %8, %5 : tensor<16xf32> loc(#loc68)
+    %cst_1 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc6)
+    %10 = stablehlo.broadcast_in_dim %cst_1, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc69)
+    %11 = stablehlo.multiply %10, %arg0 : tensor<16xf32> loc(#loc69)
+    %12 = stablehlo.divide %9, %11 : tensor<16xf32> loc(#loc70)
+    %13 = stablehlo.multiply %11, %11 : tensor<16xf32> loc(#loc100)
+    %cst_2 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc72)
+    %14 = stablehlo.broadcast_in_dim %cst_2, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc101)
+    %15 = stablehlo.divide %14, %13 : tensor<16xf32> loc(#loc102)
+    %16 = stablehlo.negate %arg1 : tensor<16xf32> loc(#loc73)
+    %17 = stablehlo.subtract %16, %5 : tensor<16xf32> loc(#loc74)
+    %cst_3 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc6)
+    %18 = stablehlo.broadcast_in_dim %cst_3, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc75)
+    %19 = stablehlo.multiply %18, %arg0 : tensor<16xf32> loc(#loc75)
+    %20 = stablehlo.divide %17, %19 : tensor<16xf32> loc(#loc76)
+    %21 = stablehlo.multiply %19, %19 : tensor<16xf32> loc(#loc103)
+    %cst_4 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc78)
+    %22 = stablehlo.broadcast_in_dim %cst_4, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc104)
+    %23 = stablehlo.divide %22, %21 : tensor<16xf32> loc(#loc105)
+    %cst_5 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc54)
+    %24 = stablehlo.reduce(%12 init: %cst_5) applies stablehlo.add across dimensions = [0] : (tensor<16xf32>, tensor<f32>) -> tensor<f32> loc(#loc54)
+    %cst_6 = stablehlo.constant dense<0.000000e+00> : tensor<f32> loc(#loc55)
+    %25 = stablehlo.reduce(%20 init: %cst_6) applies stablehlo.add across dimensions = [0] : (tensor<16xf32>, tensor<f32>) -> tensor<f32> loc(#loc55)
+    %cst_7 = stablehlo.constant dense<5.000000e-01> : tensor<f32> loc(#loc6)
+    %26 = stablehlo.multiply %cst_7, %25 : tensor<f32> loc(#loc56)
+    %27 = stablehlo.add %24, %26 : tensor<f32> loc(#loc57)
+    %cst_8 = stablehlo.constant dense<5.000000e-01> : tensor<f32> loc(#loc6)
+    %cst_9 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc6)
+    %28 = stablehlo.multiply %cst_8, %cst_9 : tensor<f32> loc(#loc58)
+    %29 = stablehlo.broadcast_in_dim %28, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc59)
+    %cst_10 = stablehlo.constant dense<1.000000e+00> : tensor<f32> loc(#loc6)
+    %30 = stablehlo.broadcast_in_dim %cst_10, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc60)
+    %31 = stablehlo.multiply %29, %23 : tensor<16xf32> loc(#loc79)
+    %32 = stablehlo.multiply %31, %17 : tensor<16xf32> loc(#loc79)
+    %33 = stablehlo.negate %32 : tensor<16xf32> loc(#loc80)
+    %34 = stablehlo.divide %29, %19 : tensor<16xf32> loc(#loc81)
+    %cst_11 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc6)
+    %35 = stablehlo.broadcast_in_dim %cst_11, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc82)
+    %36 = stablehlo.multiply %35, %33 : tensor<16xf32> loc(#loc82)
+    %37 = stablehlo.negate %34 : tensor<16xf32> loc(#loc83)
+    %38 = stablehlo.negate %34 : tensor<16xf32> loc(#loc84)
+    %39 = stablehlo.multiply %30, %15 : tensor<16xf32> loc(#loc85)
+    %40 = stablehlo.multiply %39, %9 : tensor<16xf32> loc(#loc85)
+    %41 = stablehlo.negate %40 : tensor<16xf32> loc(#loc86)
+    %42 = stablehlo.divide %30, %11 : tensor<16xf32> loc(#loc87)
+    %cst_12 = stablehlo.constant dense<2.000000e+00> : tensor<f32> loc(#loc6)
+    %43 = stablehlo.broadcast_in_dim %cst_12, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc88)
+    %44 = stablehlo.multiply %43, %41 : tensor<16xf32> loc(#loc88)
+    %45 = stablehlo.add %36, %44 : tensor<16xf32> loc(#loc89)
+    %46 = stablehlo.add %37, %42 : tensor<16xf32> loc(#loc90)
+    %47 = stablehlo.negate %42 : tensor<16xf32> loc(#loc91)
+    %48 = stablehlo.add %38, %47 : tensor<16xf32> loc(#loc92)
+    %49 = stablehlo.multiply %46, %7 : tensor<16xf32> loc(#loc93)
+    %50 = stablehlo.negate %49 : tensor<16xf32> loc(#loc94)
+    %51 = stablehlo.multiply %2, %50 : tensor<16xf32> loc(#loc95)
+    %52 = stablehlo.multiply %50, %arg2 : tensor<16xf32> loc(#loc95)
+    %cst_13 = stablehlo.constant dense<4.000000e+00> : tensor<f32> loc(#loc6)
+    %53 = stablehlo.broadcast_in_dim %cst_13, dims = [] : (tensor<f32>) -> tensor<16xf32> loc(#loc96)
+    %54 = stablehlo.multiply %53, %52 : tensor<16xf32> loc(#loc96)
+    %55 = stablehlo.add %45, %54 : tensor<16xf32> loc(#loc97)
+    %56 = stablehlo.multiply %arg1, %49 : tensor<16xf32> loc(#loc98)
+    %57 = stablehlo.add %48, %56 : tensor<16xf32> loc(#loc99)
+    %58 = stablehlo.multiply %49, %arg1 : tensor<16xf32> loc(#loc98)
+    %59 = stablehlo.add %57, %58 : tensor<16xf32> loc(#loc99)
+    return %55, %59, %51 : tensor<16xf32>, tensor<16xf32>, tensor<16xf32> loc(#loc6)
+  } loc(#loc)
+} loc(#loc)
+#loc = loc(unknown)
+#loc4 = loc("examples/quadratic.py":8:28 to :33)
+#loc5 = loc("examples/quadratic.py":14:22 to :36)
+#loc6 = loc("jit(root_sum)")
+#loc7 = loc("examples/quadratic.py":8:36 to :43)
+#loc8 = loc("examples/quadratic.py":8:36 to :47)
+#loc9 = loc("examples/quadratic.py":8:28 to :47)
+#loc10 = loc("examples/quadratic.py":8:19 to :48)
+#loc11 = loc("examples/quadratic.py":9:12 to :14)
+#loc12 = loc("examples/quadratic.py":9:12 to :29)
+#loc13 = loc("examples/quadratic.py":9:34 to :41)
+#loc14 = loc("examples/quadratic.py":9:11 to :42)
+#loc15 = loc("examples/quadratic.py":9:45 to :47)
+#loc16 = loc("examples/quadratic.py":9:45 to :62)
+#loc17 = loc("examples/quadratic.py":9:67 to :74)
+#loc18 = loc("examples/quadratic.py":9:44 to :75)
+#loc19 = loc("examples/quadratic.py":15:11 to :26)
+#loc20 = loc("examples/quadratic.py":15:35 to :51)
+#loc21 = loc("examples/quadratic.py":15:29 to :51)
+#loc22 = loc("examples/quadratic.py":15:11 to :51)
+#loc23 = loc("roots"(#loc4))
+#loc24 = loc("root_sum"(#loc5))
+#loc25 = loc("roots"(#loc7))
+#loc26 = loc("roots"(#loc8))
+#loc27 = loc("roots"(#loc9))
+#loc28 = loc("roots"(#loc10))
+#loc29 = loc("roots"(#loc11))
+#loc30 = loc("roots"(#loc12))
+#loc31 = loc("roots"(#loc13))
+#loc32 = loc("roots"(#loc14))
+#loc33 = loc("roots"(#loc15))
+#loc34 = loc("roots"(#loc16))
+#loc35 = loc("roots"(#loc17))
+#loc36 = loc("roots"(#loc18))
+#loc37 = loc("root_sum"(#loc19))
+#loc38 = loc("root_sum"(#loc20))
+#loc39 = loc("root_sum"(#loc21))
+#loc40 = loc("root_sum"(#loc22))
+#loc41 = loc(callsite(#loc23 at #loc24))
+#loc42 = loc(callsite(#loc25 at #loc24))
+#loc43 = loc(callsite(#loc26 at #loc24))
+#loc44 = loc(callsite(#loc27 at #loc24))
+#loc45 = loc(callsite(#loc28 at #loc24))
+#loc46 = loc(callsite(#loc29 at #loc24))
+#loc47 = loc(callsite(#loc30 at #loc24))
+#loc48 = loc(callsite(#loc31 at #loc24))
+#loc49 = loc(callsite(#loc32 at #loc24))
+#loc50 = loc(callsite(#loc33 at #loc24))
+#loc51 = loc(callsite(#loc34 at #loc24))
+#loc52 = loc(callsite(#loc35 at #loc24))
+#loc53 = loc(callsite(#loc36 at #loc24))
+#loc54 = loc("jit(root_sum)/jvp()/reduce_sum"(#loc37))
+#loc55 = loc("jit(root_sum)/jvp()/reduce_sum"(#loc38))
+#loc56 = loc("jit(root_sum)/jvp()/mul"(#loc39))
+#loc57 = loc("jit(root_sum)/jvp()/add"(#loc40))
+#loc58 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc39))
+#loc59 = loc("jit(root_sum)/transpose(jvp())/broadcast_in_dim"(#loc38))
+#loc60 = loc("jit(root_sum)/transpose(jvp())/broadcast_in_dim"(#loc37))
+#loc61 = loc("jit(root_sum)/jvp()/mul"(#loc41))
+#loc62 = loc("jit(root_sum)/jvp()/mul"(#loc42))
+#loc63 = loc("jit(root_sum)/jvp()/mul"(#loc43))
+#loc64 = loc("jit(root_sum)/jvp()/sub"(#loc44))
+#loc65 = loc("jit(root_sum)/jvp()/sqrt"(#loc45))
+#loc66 = loc("jit(root_sum)/jvp()/div"(#loc45))
+#loc67 = loc("jit(root_sum)/jvp()/neg"(#loc46))
+#loc68 = loc("jit(root_sum)/jvp()/add"(#loc47))
+#loc69 = loc("jit(root_sum)/jvp()/mul"(#loc48))
+#loc70 = loc("jit(root_sum)/jvp()/div"(#loc49))
+#loc71 = loc(callsite(#loc49 at #loc49))
+#loc72 = loc("jit(root_sum)/jvp()/integer_pow"(#loc49))
+#loc73 = loc("jit(root_sum)/jvp()/neg"(#loc50))
+#loc74 = loc("jit(root_sum)/jvp()/sub"(#loc51))
+#loc75 = loc("jit(root_sum)/jvp()/mul"(#loc52))
+#loc76 = loc("jit(root_sum)/jvp()/div"(#loc53))
+#loc77 = loc(callsite(#loc49 at #loc53))
+#loc78 = loc("jit(root_sum)/jvp()/integer_pow"(#loc53))
+#loc79 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc53))
+#loc80 = loc("jit(root_sum)/transpose(jvp())/neg"(#loc53))
+#loc81 = loc("jit(root_sum)/transpose(jvp())/div"(#loc53))
+#loc82 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc52))
+#loc83 = loc("jit(root_sum)/transpose(jvp())/neg"(#loc51))
+#loc84 = loc("jit(root_sum)/transpose(jvp())/neg"(#loc50))
+#loc85 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc49))
+#loc86 = loc("jit(root_sum)/transpose(jvp())/neg"(#loc49))
+#loc87 = loc("jit(root_sum)/transpose(jvp())/div"(#loc49))
+#loc88 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc48))
+#loc89 = loc("jit(root_sum)/transpose(jvp())/add_any"(#loc48))
+#loc90 = loc("jit(root_sum)/transpose(jvp())/add_any"(#loc47))
+#loc91 = loc("jit(root_sum)/transpose(jvp())/neg"(#loc46))
+#loc92 = loc("jit(root_sum)/transpose(jvp())/add_any"(#loc46))
+#loc93 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc45))
+#loc94 = loc("jit(root_sum)/transpose(jvp())/neg"(#loc44))
+#loc95 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc43))
+#loc96 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc42))
+#loc97 = loc("jit(root_sum)/transpose(jvp())/add_any"(#loc42))
+#loc98 = loc("jit(root_sum)/transpose(jvp())/mul"(#loc41))
+#loc99 = loc("jit(root_sum)/transpose(jvp())/add_any"(#loc41))
+#loc100 = loc("jit(root_sum)/jvp()/mul"(#loc71))
+#loc101 = loc("jit(root_sum)/jvp()/broadcast_in_dim"(#loc71))
+#loc102 = loc("jit(root_sum)/jvp()/div"(#loc71))
+#loc103 = loc("jit(root_sum)/jvp()/mul"(#loc77))
+#loc104 = loc("jit(root_sum)/jvp()/broadcast_in_dim"(#loc77))
+#loc105 = loc("jit(root_sum)/jvp()/div"(#loc77))

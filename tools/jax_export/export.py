@@ -6,6 +6,7 @@ failure at any step leaves no output behind.
 
 import dataclasses
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -132,6 +133,33 @@ def _leaf_owners(request: Request) -> list[str]:
     return owners
 
 
+# Source paths in debug locations, made relative to the workspace: whether the export runs in
+# a sandbox, a worker in the execroot, or from an output tree, `examples/quadratic.py` it is.
+_CANONICAL_SOURCE_REGEX = r"^(.*/execroot/[^/]+/)?(bazel-out/[^/]+/bin/)?(external/)?"
+
+
+def configure_locations() -> None:
+    """Makes the StableHLO's source locations name only the user's frames, with relative paths.
+
+    Locations let later tools (e.g. the C backend's errors) name the JAX op and the user's
+    source line. Frames of this tool, absl, and the standard library are left out, so editing
+    them does not change any output.
+    """
+    import sysconfig
+
+    import absl
+    import jax
+    from jax._src import source_info_util  # Private, but the only way to exclude frames.
+
+    jax.config.update("jax_hlo_source_file_canonicalization_regex", _CANONICAL_SOURCE_REGEX)
+    for path in (
+        os.path.dirname(os.path.abspath(__file__)),
+        os.path.dirname(absl.__file__),
+        sysconfig.get_paths()["stdlib"],
+    ):
+        source_info_util.register_exclusion(path)
+
+
 def run(request: Request) -> Result:
     """Traces, lowers and runs the function; returns the contents of every output file.
 
@@ -167,7 +195,7 @@ def run(request: Request) -> Result:
     arrays += [("output_%d" % i, reference.for_storage(np.asarray(a))) for i, a in enumerate(output_leaves)]
     return Result(
         hlo=lowered.as_text(dialect="hlo"),
-        stablehlo=lowered.as_text(),
+        stablehlo=lowered.as_text(debug_info=True),
         jaxpr=str(traced.jaxpr) + "\n",
         signature=signature.dumps(sig),
         reference=npz.dumps(arrays),

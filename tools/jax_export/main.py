@@ -116,6 +116,8 @@ def _export_once() -> int:
     import jax
 
     from tools.jax_export import export, loader
+
+    export.configure_locations()
     from tools.jax_export.user_errors import UserError
 
     prefix = "%s: " % _LABEL.value if _LABEL.value else ""
