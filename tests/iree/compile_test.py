@@ -53,6 +53,9 @@ class CompileToolTest(parameterized.TestCase):
         cls.fft = os.path.join(cls.dir, "fft.stablehlo.mlir")
         with open(cls.fft, "w", encoding="utf-8") as f:
             f.write(jax.jit(_fft).lower(x).as_text())
+        cls.fft_loc = os.path.join(cls.dir, "fft_loc.stablehlo.mlir")
+        with open(cls.fft_loc, "w", encoding="utf-8") as f:
+            f.write(jax.jit(_fft).lower(x).as_text(debug_info=True))
         ex = examples.EXAMPLES["mlp"]
         cls.mlp = os.path.join(cls.dir, "mlp.stablehlo.mlir")
         lowered = jax.jit(ex.fn).lower(*ex.args)
@@ -103,6 +106,18 @@ class CompileToolTest(parameterized.TestCase):
         self.assertIn(f"{self.fft}:", result.stderr)  # location in the user's file, not <stdin>
         self.assertFalse(os.path.exists(out))
         self.assertEqual([f for f in os.listdir(self.dir) if f.startswith("fft.vmfb")], [])
+
+    def test_failure_of_text_with_locations_names_the_python_line(self) -> None:
+        out = os.path.join(self.dir, "fft_loc.vmfb")
+        result = self._compile(self.fft_loc, out, "--label=//examples:fft_iree")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("IREE cannot compile //examples:fft_iree", result.stderr)
+        # _fft's `jnp.fft.fft(x)` line in this file, as the lowering recorded it.
+        self.assertRegex(
+            result.stderr, r"compile_test\.py:\d+:\d+: error: failed to legalize operation 'stablehlo.fft'"
+        )
+        self.assertNotIn("<stdin>", result.stderr)
+        self.assertFalse(os.path.exists(out))
 
     def test_bad_extra_flag_fails_with_label(self) -> None:
         out = os.path.join(self.dir, "bad_flag.vmfb")

@@ -43,6 +43,23 @@ def write_atomically(path: str, data: bytes) -> None:
             os.remove(tmp)
 
 
+def _explained(error: compiler.CompileError, source: bytes, options: compiler.Options, scratch: str) -> Exception:
+    """The error to report for a failed compile of location-stripped text.
+
+    The module is compiled without source locations (so its bytes do not depend on them). When
+    that fails and the input has locations (jax_hlo writes the user's file and line), the text is
+    compiled again as it is, so that IREE's diagnostic names the Python line and the JAX op.
+    """
+    if not compiler.has_locations(source):
+        return error
+    try:
+        compiler.compile_stablehlo(source, options, scratch, keep_locations=True)
+    except compiler.CompileError as with_locations:
+        return with_locations
+    # Only the stripped text fails: report that, saying whose line numbers they are.
+    return compiler.CompileError(str(error).replace("<stdin>", "<stdin> (locations stripped)"))
+
+
 def main(argv: list[str]) -> int:
     """Entry point."""
     if len(argv) > 1:
@@ -66,15 +83,14 @@ def main(argv: list[str]) -> int:
         )
         try:
             vmfb = compiler.compile_stablehlo(source, options, scratch)
+        except compiler.CompileError as e:
+            raise _explained(e, source, options, scratch) from e
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     except (ValueError, compiler.CompileError) as e:
         if os.path.exists(_OUTPUT.value):
             os.remove(_OUTPUT.value)
-        name = _INPUT.value
-        if compiler.has_locations(source):  # line numbers then refer to the stripped text
-            name += " (locations stripped)"
-        message = str(e).replace("<stdin>", name)
+        message = str(e).replace("<stdin>", _INPUT.value)
         print(f"error: IREE cannot compile {where}:\n{message}", file=sys.stderr)
         return 1
     write_atomically(_OUTPUT.value, vmfb)

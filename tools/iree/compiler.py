@@ -123,7 +123,9 @@ def strip_locations(source: bytes, scratch_dir: str) -> bytes:
     return _run([tool_path("iree-opt"), "--strip-debuginfo", "-"], source, scratch_dir)
 
 
-def compile_stablehlo(source: bytes, options: Options, scratch_dir: str | None = None) -> bytes:
+def compile_stablehlo(
+    source: bytes, options: Options, scratch_dir: str | None = None, keep_locations: bool = False
+) -> bytes:
     """Compiles StableHLO MLIR text to .vmfb bytes.
 
     Args:
@@ -131,6 +133,8 @@ def compile_stablehlo(source: bytes, options: Options, scratch_dir: str | None =
       options: target description.
       scratch_dir: an existing directory for IREE's temporary files (default: a fresh one under
         the system temporary directory, removed afterwards).
+      keep_locations: compile the text as it is, locations included (for diagnostics that name
+        the Python source line; the output then depends on those locations).
 
     Returns:
       The VM flatbuffer.
@@ -144,6 +148,6 @@ def compile_stablehlo(source: bytes, options: Options, scratch_dir: str | None =
         command.append(f"--iree-llvmcpu-embedded-linker-path={tool_path('iree-lld')}")
     command += ["-", "-o", "-"]
     if scratch_dir is not None:
-        return _run(command, strip_locations(source, scratch_dir), scratch_dir)
+        return _run(command, source if keep_locations else strip_locations(source, scratch_dir), scratch_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        return _run(command, strip_locations(source, tmp), tmp)
+        return _run(command, source if keep_locations else strip_locations(source, tmp), tmp)
