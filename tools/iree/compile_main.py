@@ -6,8 +6,10 @@ Usage (a Bazel action passes every flag in a --flagfile):
       [--backend=llvm-cpu|vmvx] [--target_triple=x86_64-unknown-linux-gnu] \
       [--target_cpu=generic] [--target_cpu_features=] [--iree_flag=--flag=value ...]
 
-The output is byte-identical for identical inputs and flags. On failure the tool prints IREE's
-diagnostics under a line naming the label and the backend, exits 1 and leaves no output file.
+The output is byte-identical for identical inputs and flags (source locations do not reach it).
+On failure the tool prints IREE's diagnostics under a line naming the label and the backend,
+exits 1 and leaves no output file; when the input carries source locations (jax_hlo writes the
+user's Python file and line), the diagnostics name that line.
 """
 
 from __future__ import annotations
