@@ -67,7 +67,8 @@ jax_iree_module(
 
 The module is byte-identical across runs and machines: the source reaches IREE without its
 path or source locations, and llvm-cpu code targets a named CPU (`generic` unless set).
-A function IREE cannot compile fails the build with IREE's diagnostic and this label.
+A function IREE cannot compile fails the build with IREE's diagnostic under this label; the
+diagnostic names the Python line of the failing op (from the locations jax_hlo records).
 """,
     attrs = {
         "src": attr.label(
