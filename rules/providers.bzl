@@ -13,6 +13,15 @@ JaxHloInfo = provider(
     },
 )
 
+JaxIreeInfo = provider(
+    doc = "An IREE module that `jax_iree_module` compiled from a jax_hlo target.",
+    fields = {
+        "vmfb": "File: the IREE VM flatbuffer (NAME.vmfb).",
+        "backend": "string: the IREE HAL target backend it was compiled for (`llvm-cpu` or `vmvx`).",
+        "hlo": "JaxHloInfo: the jax_hlo target it came from (its signature and reference).",
+    },
+)
+
 GoldenInfo = provider(
     doc = "Pairs of generated files and their checked-in goldens, for the update targets.",
     fields = {

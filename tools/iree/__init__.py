@@ -1,0 +1,1 @@
+"""IREE tools of rules_jax: StableHLO -> .vmfb compiler, reference checker and runner."""
