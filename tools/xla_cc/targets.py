@@ -1,0 +1,47 @@
+"""Targets the kernels can be compiled for, and how the pinned LLVM is invoked for each.
+
+The pinned compiler is Debian's clang-19/lld-19 (`clang-19`, `ld.lld-19`, `wasm-ld-19`,
+`llvm-objcopy-19`): it is needed anyway for wasm32 and the Cortex-M objects, builds all three
+targets from one install, and reads XLA's IR after `ll_compat.downgrade(llvm=19)`.
+"""
+
+import dataclasses
+
+
+class UnknownTarget(ValueError):
+    """The requested target is not in the registry."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    name: str
+    triple: str
+    cflags: tuple[str, ...]
+    pointer_bits: int
+    object_format: str  # elf or wasm
+    host_objects: bool  # XLA's own x86-64 objects can be used
+
+
+_TARGETS = (
+    Target("x86_64", "x86_64-unknown-linux-gnu", ("-fPIC",), 64, "elf", True),
+    Target(
+        "cortex-m4f",
+        "thumbv7em-none-eabihf",
+        ("-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb"),
+        32,
+        "elf",
+        False,
+    ),
+    Target("wasm32", "wasm32-wasi", ("-mcpu=mvp",), 32, "wasm", False),
+)
+_BY_NAME = {t.name: t for t in _TARGETS}
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_BY_NAME)
+
+
+def lookup(name: str) -> Target:
+    if name not in _BY_NAME:
+        raise UnknownTarget(f"unknown target '{name}'; known targets: {', '.join(_BY_NAME)}")
+    return _BY_NAME[name]
