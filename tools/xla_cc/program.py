@@ -160,6 +160,7 @@ class _Decoder:
         self.module = module
         self.instructions = {i.id: i for c in module.computations for i in c.instructions}
         self.by_name = {i.name: i for c in module.computations for i in c.instructions}
+        self.computations = {c.id: c for c in module.computations}
         assignment = result.buffer_assignment
         self.buffer_slice = {}
         for alloc in assignment.buffer_allocations:
@@ -195,6 +196,10 @@ class _Decoder:
         if ins.opcode == "bitcast":
             return self.slice_at(ins.operand_ids[0], index)
         buffer_id = self.position.get((instruction_id, index))
+        if buffer_id is None and ins.opcode == "call":
+            # A call's result is its computation's root result (no buffer of its own).
+            called = self.computations[ins.called_computation_ids[0]]
+            return self.slice_at(called.root_id, index)
         if buffer_id is None:
             raise UnsupportedThunk(f"no buffer assigned to {ins.name}{list(index)}")
         return self.buffer_slice[buffer_id]
