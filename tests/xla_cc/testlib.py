@@ -79,7 +79,7 @@ def export_case(case: str, out_dir: pathlib.Path) -> dict:
     lowered = jax.jit(fn, keep_unused=True).lower(*specs)
     out_dir.mkdir(parents=True, exist_ok=True)
     mlir = out_dir / f"{case}.stablehlo.mlir"
-    mlir.write_text(lowered.as_text())
+    mlir.write_text(lowered.as_text(debug_info=True))
     sig = signature_json(f"tests.xla_cc.functions:{case}", specs, names, lowered.out_info)
     sig_path = out_dir / f"{case}.signature.json"
     sig_path.write_text(json.dumps(sig, indent=2))

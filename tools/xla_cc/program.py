@@ -181,10 +181,18 @@ class _Decoder:
         ins = self.by_name.get(hlo_name)
         if ins is None or not ins.metadata.op_name:
             return "unknown JAX op"
-        where = ins.metadata.source_file
-        if where:
-            where = f" at {where}:{ins.metadata.source_line}"
-        return f"JAX op '{ins.metadata.op_name}'{where}"
+        return f"JAX op '{ins.metadata.op_name}'{self._source(ins.metadata)}"
+
+    def _source(self, metadata) -> str:
+        """` at file:line` of the innermost user frame (ids in stack_frame_index are 1-based)."""
+        if metadata.source_file:
+            return f" at {metadata.source_file}:{metadata.source_line}"
+        index = self.module.stack_frame_index
+        if not 0 < metadata.stack_frame_id <= len(index.stack_frames):
+            return ""
+        frame = index.stack_frames[metadata.stack_frame_id - 1]
+        location = index.file_locations[frame.file_location_id - 1]
+        return f" at {index.file_names[location.file_name_id - 1]}:{location.line}"
 
     def slice_at(self, instruction_id: int, index: tuple[int, ...]) -> Slice:
         """The slice holding the array at an HLO position, looking through tuples."""
