@@ -49,6 +49,20 @@ def control_flow(x, n):
     return carry, sums
 
 
+_RNG = np.random.default_rng(42)
+MLP_WEIGHTS = {
+    "w1": _RNG.normal(size=(16, 32)).astype(np.float32) / 4,
+    "b1": _RNG.normal(size=(32,)).astype(np.float32) / 4,
+    "w2": _RNG.normal(size=(32, 8)).astype(np.float32) / 4,
+    "b2": _RNG.normal(size=(8,)).astype(np.float32) / 4,
+}
+
+
+def mlp_const(x):
+    """`mlp` with its weights baked in as constants (they land in flash on a microcontroller)."""
+    return mlp(MLP_WEIGHTS, x)
+
+
 def sort(x):
     return jnp.sort(x)
 
@@ -69,5 +83,9 @@ CASES = {
         (f32(64), jax.ShapeDtypeStruct((), np.int32)),
         ("x", "n"),
     ),
+    "mlp_const": (mlp_const, (f32(4, 16),), ("x",)),
     "sort": (sort, (f32(32),), ("x",)),
+    # Benchmark sizes (tests/xla_cc/benchmark.py).
+    "quadratic_1m": (quadratic, (f32(1 << 20), f32(1 << 20), f32(1 << 20)), ("a", "b", "c")),
+    "mlp_b1024": (mlp, (MLP_PARAMS, f32(1024, 16)), ("params", "x")),
 }
