@@ -16,7 +16,7 @@ from tests.xla_cc import harness, run_wasi, testlib
 RTOL = 1e-5
 ATOL = 1e-6
 
-_ARM_FLAGS = (
+ARM_FLAGS = (
     "--specs=picolibc.specs",
     "--crt0=semihost",
     "--oslib=semihost",
@@ -71,7 +71,7 @@ def run_host(case: str, work: pathlib.Path, kernels: str) -> Result:
 
 def build_firmware(case: str, work: pathlib.Path) -> pathlib.Path:
     prepare(case, work, "--target=cortex-m4f", "--kernels=ir")
-    _check(["arm-none-eabi-gcc", *_ARM_FLAGS, "-I.", "main.c", f"{case}.o", "-lm", "-o", "fw.elf"], work)
+    _check(["arm-none-eabi-gcc", *ARM_FLAGS, "-I.", "main.c", f"{case}.o", "-lm", "-o", "fw.elf"], work)
     return work / "fw.elf"
 
 
