@@ -10,19 +10,21 @@ text relocations), called through ctypes on 64-byte aligned NumPy buffers, and t
 
 import os
 
-os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:1])  # before jax starts threads
+os.sched_setaffinity(
+    0, sorted(os.sched_getaffinity(0))[:1]
+)  # before jax starts threads
 
-import ctypes  # noqa: E402
-import pathlib  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
+import ctypes
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
 
-import jax  # noqa: E402
-import numpy as np  # noqa: E402
+import jax
+import numpy as np
 
-from tests.xla_cc import functions, testlib  # noqa: E402
+from tests.xla_cc import functions, testlib
 
 
 def _aligned(a: np.ndarray) -> np.ndarray:
@@ -49,7 +51,9 @@ _SELF_CONTAINED = {
 }
 
 
-def bench(case: str, work: pathlib.Path, flags: list[str], reps: int) -> tuple[float, ...]:
+def bench(
+    case: str, work: pathlib.Path, flags: list[str], reps: int
+) -> tuple[float, ...]:
     exported = testlib.export_case(case, work)
     testlib.run_tool(exported, case, work, *flags)
     subprocess.run(
@@ -70,13 +74,17 @@ def bench(case: str, work: pathlib.Path, flags: list[str], reps: int) -> tuple[f
 
     fn, specs, _ = functions.CASES[case]
     treedef = jax.tree_util.tree_structure(specs)
-    device_args = jax.tree_util.tree_unflatten(treedef, [jax.device_put(x) for x in ins])
+    device_args = jax.tree_util.tree_unflatten(
+        treedef, [jax.device_put(x) for x in ins]
+    )
     default = jax.jit(fn).lower(*specs).compile()
     # The library's own XLA options (tools/xla_cc/export.py): the same code inside JAX.
     same = jax.jit(fn).lower(*specs).compile(compiler_options=_SELF_CONTAINED)
 
     t_lib = _median_seconds(call_lib, reps)
-    t_default = _median_seconds(lambda: jax.block_until_ready(default(*device_args)), reps)
+    t_default = _median_seconds(
+        lambda: jax.block_until_ready(default(*device_args)), reps
+    )
     t_same = _median_seconds(lambda: jax.block_until_ready(same(*device_args)), reps)
     for got, want in zip(outs, exported["outputs"]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

@@ -55,7 +55,9 @@ def prepare(case: str, work: pathlib.Path, *tool_flags: str) -> dict:
     """Exports `case`, runs the tool and writes the harness `main.c` into `work`."""
     exported = testlib.export_case(case, work)
     testlib.run_tool(exported, case, work, *tool_flags)
-    main = harness.generate(case, exported["sig"], exported["inputs"], exported["outputs"], RTOL, ATOL)
+    main = harness.generate(
+        case, exported["sig"], exported["inputs"], exported["outputs"], RTOL, ATOL
+    )
     (work / "main.c").write_text(main)
     return exported
 
@@ -65,13 +67,27 @@ def run_host(case: str, work: pathlib.Path, kernels: str) -> Result:
     # XLA's own objects use the large code model without PIC: link them -no-pie.
     pie = ["-no-pie"] if kernels == "host" else []
     _check(["cc", *pie, "-O2", "-I.", "main.c", f"{case}.o", "-lm", "-o", "main"], work)
-    done = subprocess.run(["./main"], cwd=work, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["./main"], cwd=work, capture_output=True, text=True, timeout=60, check=False
+    )
     return Result(done.returncode, done.stdout, work)
 
 
 def build_firmware(case: str, work: pathlib.Path) -> pathlib.Path:
     prepare(case, work, "--target=cortex-m4f", "--kernels=ir")
-    _check(["arm-none-eabi-gcc", *ARM_FLAGS, "-I.", "main.c", f"{case}.o", "-lm", "-o", "fw.elf"], work)
+    _check(
+        [
+            "arm-none-eabi-gcc",
+            *ARM_FLAGS,
+            "-I.",
+            "main.c",
+            f"{case}.o",
+            "-lm",
+            "-o",
+            "fw.elf",
+        ],
+        work,
+    )
     return work / "fw.elf"
 
 
@@ -91,7 +107,17 @@ def run_cortex_m4f(case: str, work: pathlib.Path) -> Result:
 def run_wasm32(case: str, work: pathlib.Path) -> Result:
     prepare(case, work, "--target=wasm32", "--kernels=ir")
     _check(
-        ["clang-19", "--target=wasm32-wasi", "-O2", "-I.", "main.c", f"{case}.o", "-lm", "-o", "main.wasm"],
+        [
+            "clang-19",
+            "--target=wasm32-wasi",
+            "-O2",
+            "-I.",
+            "main.c",
+            f"{case}.o",
+            "-lm",
+            "-o",
+            "main.wasm",
+        ],
         work,
     )
     status, out = run_wasi.run(work / "main.wasm")

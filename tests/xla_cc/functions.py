@@ -16,7 +16,9 @@ def quadratic(a, b, c):
 
 def quadratic_grad(a, b, c):
     """Gradient of the sum of the larger root w.r.t. (a, b, c)."""
-    return jax.grad(lambda a, b, c: jnp.sum(quadratic(a, b, c)[0]), argnums=(0, 1, 2))(a, b, c)
+    return jax.grad(lambda a, b, c: jnp.sum(quadratic(a, b, c)[0]), argnums=(0, 1, 2))(
+        a, b, c
+    )
 
 
 def mlp(params, x):
@@ -34,7 +36,9 @@ def control_flow(x, n):
     """fori_loop with a dynamic trip count, lax.cond, while_loop and scan."""
 
     def body(i, v):
-        return jax.lax.cond(i % 2 == 0, lambda v: v * 1.5 - 0.25, lambda v: jnp.tanh(v), v)
+        return jax.lax.cond(
+            i % 2 == 0, lambda v: v * 1.5 - 0.25, lambda v: jnp.tanh(v), v
+        )
 
     v = jax.lax.fori_loop(0, n, body, x)
     v, _ = jax.lax.while_loop(
@@ -77,7 +81,11 @@ CASES = {
     "quadratic": (quadratic, (f32(16), f32(16), f32(16)), ("a", "b", "c")),
     "quadratic_grad": (quadratic_grad, (f32(16), f32(16), f32(16)), ("a", "b", "c")),
     "mlp": (mlp, (MLP_PARAMS, f32(4, 16)), ("params", "x")),
-    "mlp_loss_grad": (mlp_loss_grad, (MLP_PARAMS, f32(4, 16), f32(4, 8)), ("params", "x", "y")),
+    "mlp_loss_grad": (
+        mlp_loss_grad,
+        (MLP_PARAMS, f32(4, 16), f32(4, 8)),
+        ("params", "x", "y"),
+    ),
     "control_flow": (
         control_flow,
         (f32(64), jax.ShapeDtypeStruct((), np.int32)),
@@ -86,6 +94,10 @@ CASES = {
     "mlp_const": (mlp_const, (f32(4, 16),), ("x",)),
     "sort": (sort, (f32(32),), ("x",)),
     # Benchmark sizes (tests/xla_cc/benchmark.py).
-    "quadratic_1m": (quadratic, (f32(1 << 20), f32(1 << 20), f32(1 << 20)), ("a", "b", "c")),
+    "quadratic_1m": (
+        quadratic,
+        (f32(1 << 20), f32(1 << 20), f32(1 << 20)),
+        ("a", "b", "c"),
+    ),
     "mlp_b1024": (mlp, (MLP_PARAMS, f32(1024, 16)), ("params", "x")),
 }

@@ -20,9 +20,7 @@ def _literal(value, dtype: str) -> str:
 def _array(name: str, values: np.ndarray, dtype: str, extra: int = 0) -> str:
     flat = [_literal(v, dtype) for v in np.ravel(values)] + ["0"] * extra
     body = ", ".join(flat)
-    return (
-        f"static {_C_TYPES[dtype]} {name}[{len(flat)}] __attribute__((aligned(64))) = {{{body}}};"
-    )
+    return f"static {_C_TYPES[dtype]} {name}[{len(flat)}] __attribute__((aligned(64))) = {{{body}}};"
 
 
 def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) -> str:
@@ -35,10 +33,16 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
     ]
     for leaf, value in zip(sig["inputs"], inputs):
         lines.append(_array(f"in{leaf['index']}", value, leaf["dtype"], extra=1))
-        lines.append(_array(f"in{leaf['index']}_mis", np.zeros(1), leaf["dtype"], extra=value.size))
+        lines.append(
+            _array(
+                f"in{leaf['index']}_mis", np.zeros(1), leaf["dtype"], extra=value.size
+            )
+        )
     for leaf, value in zip(sig["outputs"], outputs):
         lines.append(_array(f"want{leaf['index']}", value, leaf["dtype"]))
-        lines.append(_array(f"got{leaf['index']}", np.zeros(value.size + 1), leaf["dtype"]))
+        lines.append(
+            _array(f"got{leaf['index']}", np.zeros(value.size + 1), leaf["dtype"])
+        )
     lines += [
         "static double max_err;",
         "static int check(const float* got, const float* want, int n) {",
@@ -58,9 +62,7 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
     call_args = []
     for leaf in sig["inputs"]:
         i, n = leaf["index"], int(np.prod(leaf["shape"], dtype=int))
-        lines.append(
-            f"  for (int k = 0; k < {n}; ++k) in{i}_mis[k + 1] = in{i}[k];"
-        )
+        lines.append(f"  for (int k = 0; k < {n}; ++k) in{i}_mis[k + 1] = in{i}[k];")
         call_args.append(f"misaligned ? in{i}_mis + 1 : in{i}")
     for leaf in sig["outputs"]:
         call_args.append(f"misaligned ? got{leaf['index']} + 1 : got{leaf['index']}")

@@ -7,7 +7,14 @@ from absl.testing import absltest, parameterized
 
 from tests.xla_cc import e2e
 
-CASES = ("quadratic", "quadratic_grad", "mlp", "mlp_loss_grad", "control_flow", "mlp_const")
+CASES = (
+    "quadratic",
+    "quadratic_grad",
+    "mlp",
+    "mlp_loss_grad",
+    "control_flow",
+    "mlp_const",
+)
 
 
 class HostTest(parameterized.TestCase):

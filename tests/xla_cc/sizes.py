@@ -14,8 +14,20 @@ import tempfile
 
 from tests.xla_cc import e2e, testlib
 
-_CASES = ("quadratic", "quadratic_grad", "mlp", "mlp_loss_grad", "control_flow", "mlp_const")
-_TARGETS = (("x86_64", "host"), ("x86_64", "ir"), ("cortex-m4f", "ir"), ("wasm32", "ir"))
+_CASES = (
+    "quadratic",
+    "quadratic_grad",
+    "mlp",
+    "mlp_loss_grad",
+    "control_flow",
+    "mlp_const",
+)
+_TARGETS = (
+    ("x86_64", "host"),
+    ("x86_64", "ir"),
+    ("cortex-m4f", "ir"),
+    ("wasm32", "ir"),
+)
 
 _FIRMWARE = """\
 #include <stdint.h>
@@ -35,7 +47,9 @@ int main(void) {
 
 
 def _size(path: pathlib.Path) -> tuple[int, int, int]:
-    out = subprocess.run(["llvm-size-19", str(path)], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["llvm-size-19", str(path)], capture_output=True, text=True, check=True
+    )
     text, data, bss = out.stdout.splitlines()[1].split()[:3]
     return int(text), int(data), int(bss)
 
@@ -49,8 +63,11 @@ def library_sizes(work: pathlib.Path) -> None:
         for target, kernels in _TARGETS:
             out = work / case / f"{target}_{kernels}"
             out.mkdir()
-            testlib.run_tool(exported, case, out, f"--target={target}", f"--kernels={kernels}")
-            row.append("%d / %d / %d" % _size(out / f"{case}.o"))
+            testlib.run_tool(
+                exported, case, out, f"--target={target}", f"--kernels={kernels}"
+            )
+            text, data, bss = _size(out / f"{case}.o")
+            row.append(f"{text} / {data} / {bss}")
         print(f"{case:15s}" + "".join(f"{r:>22s}" for r in row))
 
 
@@ -62,8 +79,18 @@ def firmware_sizes(work: pathlib.Path) -> None:
     (out / "fw.c").write_text(_FIRMWARE)
     sizes = {}
     for variant, defines in (("call", ["-DCALL"]), ("empty", [])):
-        cmd = ["arm-none-eabi-gcc", *e2e.ARM_FLAGS, *defines, "-I.", "fw.c", "mlp_const.o", "-lm"]
-        subprocess.run([*cmd, "-o", f"{variant}.elf"], cwd=out, check=True, capture_output=True)
+        cmd = [
+            "arm-none-eabi-gcc",
+            *e2e.ARM_FLAGS,
+            *defines,
+            "-I.",
+            "fw.c",
+            "mlp_const.o",
+            "-lm",
+        ]
+        subprocess.run(
+            [*cmd, "-o", f"{variant}.elf"], cwd=out, check=True, capture_output=True
+        )
         sizes[variant] = _size(out / f"{variant}.elf")
     (t1, d1, b1), (t0, d0, b0) = sizes["call"], sizes["empty"]
     print(

@@ -13,7 +13,11 @@ import numpy as np
 from tests.xla_cc import functions
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-_DTYPE_NAMES = {np.dtype(np.float32): "f32", np.dtype(np.int32): "s32", np.dtype(np.float64): "f64"}
+_DTYPE_NAMES = {
+    np.dtype(np.float32): "f32",
+    np.dtype(np.int32): "s32",
+    np.dtype(np.float64): "f64",
+}
 
 
 def _key(k) -> str:
@@ -37,7 +41,9 @@ def signature_json(function: str, specs, names, outputs) -> dict:
             inputs.append((leaf_name, name + path, leaf))
     outs = _leaves(outputs, None)
     single = len(outs) == 1 and outs[0][0] == ""
-    out_leaves = [("out" if single else f"out_{n}", p or "", leaf) for n, p, leaf in outs]
+    out_leaves = [
+        ("out" if single else f"out_{n}", p or "", leaf) for n, p, leaf in outs
+    ]
 
     def entry(i, name, path, leaf):
         return {
@@ -63,7 +69,10 @@ def sample_inputs(case: str, specs) -> list[np.ndarray]:
     leaves = jax.tree_util.tree_leaves(specs)
     if case.startswith("quadratic"):
         lo_hi = [(0.5, 1.5), (4.0, 6.0), (-1.0, 1.0)]
-        return [rng.uniform(*lo_hi[i], size=s.shape).astype(np.float32) for i, s in enumerate(leaves)]
+        return [
+            rng.uniform(*lo_hi[i], size=s.shape).astype(np.float32)
+            for i, s in enumerate(leaves)
+        ]
     out = []
     for s in leaves:
         if np.dtype(s.dtype) == np.int32:
@@ -80,7 +89,9 @@ def export_case(case: str, out_dir: pathlib.Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     mlir = out_dir / f"{case}.stablehlo.mlir"
     mlir.write_text(lowered.as_text(debug_info=True))
-    sig = signature_json(f"tests.xla_cc.functions:{case}", specs, names, lowered.out_info)
+    sig = signature_json(
+        f"tests.xla_cc.functions:{case}", specs, names, lowered.out_info
+    )
     sig_path = out_dir / f"{case}.signature.json"
     sig_path.write_text(json.dumps(sig, indent=2))
     inputs = sample_inputs(case, specs)
@@ -95,7 +106,9 @@ def export_case(case: str, out_dir: pathlib.Path) -> dict:
     }
 
 
-def run_tool(exported: dict, prefix: str, out_dir: pathlib.Path, *flags: str, check=True):
+def run_tool(
+    exported: dict, prefix: str, out_dir: pathlib.Path, *flags: str, check=True
+):
     """Runs tools/xla_cc/main.py in its own process (it pins the CPU and sets XLA_FLAGS)."""
     cmd = [
         sys.executable,
@@ -111,7 +124,9 @@ def run_tool(exported: dict, prefix: str, out_dir: pathlib.Path, *flags: str, ch
         *flags,
     ]
     env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
     if check and done.returncode:
         raise AssertionError(f"tool failed: {' '.join(cmd)}\n{done.stderr}")
     return done

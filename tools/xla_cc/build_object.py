@@ -57,7 +57,15 @@ def _compile_ir_kernels(
         text = ll_compat.downgrade(kernel_ir[symbol], tools.llvm_version)
         text = ll_compat.rename_kernels(ll_compat.retarget(text), {symbol: c_name})
         (work / f"{c_name}.ll").write_text(text)
-        cmd = [tools.clang, f"--target={target.triple}", *target.cflags, "-O2", "-c", "-x", "ir"]
+        cmd = [
+            tools.clang,
+            f"--target={target.triple}",
+            *target.cflags,
+            "-O2",
+            "-c",
+            "-x",
+            "ir",
+        ]
         if cpu:
             cmd.append(f"-march={cpu}")
         _run([*cmd, f"{c_name}.ll", "-o", f"{c_name}.o"], work)
@@ -90,7 +98,9 @@ def build(
                 (work / f"xla{i}.o").write_bytes(blob)
                 objects.append(f"xla{i}.o")
         else:
-            objects = _compile_ir_kernels(work, kernel_ir, kernel_names, target, tools, cpu)
+            objects = _compile_ir_kernels(
+                work, kernel_ir, kernel_names, target, tools, cpu
+            )
         _run(
             [
                 tools.clang,

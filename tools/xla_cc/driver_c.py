@@ -47,8 +47,10 @@ def _constant(alloc: program.Allocation) -> list[str]:
         for i in range(0, len(data), 16)
     ]
     return [
-        f"static const uint8_t xla_cc_constant{alloc.index}[{len(data)}] "
-        "__attribute__((aligned(64))) = {",
+        (
+            f"static const uint8_t xla_cc_constant{alloc.index}[{len(data)}] "
+            "__attribute__((aligned(64))) = {"
+        ),
         *rows,
         "};",
     ]
@@ -70,7 +72,9 @@ def _check_io(prog: program.Program, sig: signature.Signature) -> None:
                 )
             row_major = tuple(reversed(range(len(shape.dims))))
             if shape.minor_to_major and shape.minor_to_major != row_major:
-                raise dtypes.UnsupportedSignature(f"{kind} {leaf.name} is not row-major")
+                raise dtypes.UnsupportedSignature(
+                    f"{kind} {leaf.name} is not row-major"
+                )
 
 
 def _setup(
@@ -127,10 +131,12 @@ def generate(
     args = ", ".join(
         [x.name for x in sig.inputs] + [header_c.output_name(x) for x in sig.outputs]
     )
-    pointers = [x.name for x in sig.inputs] + [header_c.output_name(x) for x in sig.outputs]
+    pointers = [x.name for x in sig.inputs] + [
+        header_c.output_name(x) for x in sig.outputs
+    ]
     null_check = " || ".join(f"!{p}" for p in [*pointers, "temp"])
     status_cases = [
-        f"    case {names.status(suffix)}: return \"{message}\";"
+        f'    case {names.status(suffix)}: return "{message}";'
         for suffix, message in header_c.STATUSES
     ]
     lines = [
@@ -139,7 +145,10 @@ def generate(
         f'#include "{header_c.header_include_path(header_include)}"',
         "",
         _ABI,
-        *[f"extern void* {c}(const xla_cc_frame* frame);" for c in kernel_names.values()],
+        *[
+            f"extern void* {c}(const xla_cc_frame* frame);"
+            for c in kernel_names.values()
+        ],
         "",
     ]
     for a in prog.allocations:
@@ -150,7 +159,7 @@ def generate(
         f"const char* {names.status_string}(int status) {{",
         "  switch (status) {",
         *status_cases,
-        "    default: return \"unknown status\";",
+        '    default: return "unknown status";',
         "  }",
         "}",
         "",

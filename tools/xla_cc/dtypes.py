@@ -36,14 +36,27 @@ _TABLE = (
     DType("f64", "double", 8, "f64s", "<d"),
 )
 _BY_NAME = {d.name: d for d in _TABLE}
-_NO_C_TYPE = ("f16", "bf16", "c64", "c128", "f8e4m3fn", "f8e5m2", "s4", "u4", "token", "tuple")
+_NO_C_TYPE = (
+    "f16",
+    "bf16",
+    "c64",
+    "c128",
+    "f8e4m3fn",
+    "f8e5m2",
+    "s4",
+    "u4",
+    "token",
+    "tuple",
+)
 
 
 def lookup(name: str) -> DType:
     """Returns the C view of an HLO element type or raises `UnsupportedSignature`."""
     if name in _BY_NAME:
         return _BY_NAME[name]
-    hint = " (no portable C type)" if name in _NO_C_TYPE or name.startswith("f8") else ""
+    hint = (
+        " (no portable C type)" if name in _NO_C_TYPE or name.startswith("f8") else ""
+    )
     supported = ", ".join(d.name for d in _TABLE)
     raise UnsupportedSignature(
         f"element type '{name}'{hint} is not supported in C; supported: {supported}"

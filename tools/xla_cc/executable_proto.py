@@ -23,7 +23,15 @@ _JAXLIB_LIBRARY = "libjax_common.so"
 _FDP_START = re.compile(
     rb"\n(.)((?:xla|tsl|google|tensorflow|third_party|stablehlo|jax)[A-Za-z0-9_/.]*\.proto)\x12"
 )
-_WELL_KNOWN = ("any", "duration", "timestamp", "wrappers", "descriptor", "empty", "struct")
+_WELL_KNOWN = (
+    "any",
+    "duration",
+    "timestamp",
+    "wrappers",
+    "descriptor",
+    "empty",
+    "struct",
+)
 
 
 def _varint(data: bytes, pos: int) -> tuple[int, int]:
@@ -57,8 +65,10 @@ def _fdp_extent(data: bytes, start: int) -> bytes:
 def _jaxlib_library() -> pathlib.Path:
     spec = importlib.util.find_spec("jaxlib")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jaxlib is not installed; it provides the XLA proto descriptors")
-    return pathlib.Path(list(spec.submodule_search_locations)[0]) / _JAXLIB_LIBRARY
+        raise RuntimeError(
+            "jaxlib is not installed; it provides the XLA proto descriptors"
+        )
+    return pathlib.Path(next(iter(spec.submodule_search_locations))) / _JAXLIB_LIBRARY
 
 
 @functools.cache
@@ -71,7 +81,7 @@ def _pool() -> descriptor_pool.DescriptorPool:
         blob = _fdp_extent(data, match.start())
         try:
             fdp = descriptor_pb2.FileDescriptorProto.FromString(blob)
-        except Exception:  # noqa: BLE001 - a false match of the start pattern
+        except Exception:  # noqa: BLE001, S112 - a false match of the start pattern
             continue
         if len(blob) > len(blobs.get(fdp.name, b"")):
             blobs[fdp.name] = blob

@@ -23,7 +23,7 @@ _COMPILE_OPTIONS = {
     "xla_cpu_generate_unique_c_style_kernel_entry_points": True,
 }
 _ISAS = ("SSE4_2", "AVX", "AVX2", "AVX512", "AVX512_VNNI", "AVX512_BF16", "AMX")
-_DEFINE = re.compile(r"^define [^@]*@([A-Za-z0-9_.$]+)\(", re.M)
+_DEFINE = re.compile(r"^define [^@]*@([A-Za-z0-9_.$]+)\(", re.MULTILINE)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,13 +39,17 @@ def configure_process(max_isa: str, force_llvm_gemm: bool) -> None:
     if "jax" in sys.modules:
         raise RuntimeError("export.configure_process must run before jax is imported")
     if max_isa and max_isa not in _ISAS:
-        raise ValueError(f"unknown --max_isa '{max_isa}'; choose one of {', '.join(_ISAS)}")
+        raise ValueError(
+            f"unknown --max_isa '{max_isa}'; choose one of {', '.join(_ISAS)}"
+        )
     os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:1])
     flags = [os.environ.get("XLA_FLAGS", "")]
     if max_isa:
         flags.append(f"--xla_cpu_max_isa={max_isa}")
     if force_llvm_gemm:
-        flags.append("--xla_backend_extra_options=xla_force_enable_experimental_llvm_ir_gemm=true")
+        flags.append(
+            "--xla_backend_extra_options=xla_force_enable_experimental_llvm_ir_gemm=true"
+        )
     os.environ["XLA_FLAGS"] = " ".join(f for f in flags if f)
     # One device and no accelerator probing: the compile must not depend on the machine.
     os.environ["JAX_PLATFORMS"] = "cpu"
@@ -53,8 +57,8 @@ def configure_process(max_isa: str, force_llvm_gemm: bool) -> None:
 
 def compile_stablehlo(mlir_text: str) -> Exported:
     """Compiles a StableHLO module for XLA:CPU and returns its executable and kernel IR."""
-    from jax._src import compiler, xla_bridge  # noqa: PLC0415 - after configure_process
-    from jax._src.lib import xla_client  # noqa: PLC0415
+    from jax._src import compiler, xla_bridge
+    from jax._src.lib import xla_client
 
     backend = xla_bridge.get_backend("cpu")
     with tempfile.TemporaryDirectory(prefix="xla_cc_dump_") as dump:

@@ -71,7 +71,9 @@ def _sizes(names: Names, sig: signature.Signature) -> list[str]:
     for kind, leaves in (("ARG", sig.inputs), ("RESULT", sig.outputs)):
         for leaf in leaves:
             tag = f"{names.macro}_{kind}{leaf.index}"
-            lines.append(f"/* {kind.lower()} {leaf.index}: {leaf.name} = {leaf.path} */")
+            lines.append(
+                f"/* {kind.lower()} {leaf.index}: {leaf.name} = {leaf.path} */"
+            )
             lines.append(f"#define {tag}_COUNT {leaf.count}")
             lines.append(f"#define {tag}_BYTES {leaf.nbytes}")
     return lines
@@ -94,8 +96,10 @@ def generate(
         " *",
         f" * Memory: inputs+outputs {io_bytes} bytes (caller-owned), scratch",
         f" * {plan.temp_bytes} bytes ({plan.scratch_only_bytes} XLA temporaries, the rest",
-        " * stages misaligned inputs and outputs), constants "
-        f"{plan.constant_bytes} bytes (read-only).",
+        (
+            " * stages misaligned inputs and outputs), constants "
+            f"{plan.constant_bytes} bytes (read-only)."
+        ),
         " * Arrays are dense row-major. Outputs must not overlap inputs.",
         " */",
         f"#ifndef {guard}",

@@ -18,7 +18,7 @@ _MEMORY = re.compile(r"memory\(([^()]*)\)")
 
 def _double_hex(value: float) -> str:
     """LLVM's classic float constant form: the bits of the equal double, `0x%016X`."""
-    return "0x%016X" % struct.unpack("<Q", struct.pack("<d", value))[0]
+    return "0x{:016X}".format(struct.unpack("<Q", struct.pack("<d", value))[0])
 
 
 def _as_float(value: float) -> float:
@@ -45,7 +45,11 @@ def _fix_fp_literals(line: str) -> str:
 
         def exact(m: re.Match) -> str:
             value = float(m.group(1))
-            return m.group(1) if _as_float(value) == value else _double_hex(_as_float(value))
+            return (
+                m.group(1)
+                if _as_float(value) == value
+                else _double_hex(_as_float(value))
+            )
 
         line = _DECIMAL.sub(exact, line)
     return line
@@ -85,17 +89,25 @@ def downgrade(text: str, llvm: int) -> str:
 
 def retarget(text: str) -> str:
     """Drops the x86-64 triple, data layout and CPU tuning so `--target` decides."""
-    text = re.sub(r"^target (datalayout|triple) = .*\n", "", text, flags=re.M)
-    text = re.sub(r' ?"(prefer-vector-width|target-cpu|target-features|tune-cpu)"="[^"]*"', "", text)
+    text = re.sub(r"^target (datalayout|triple) = .*\n", "", text, flags=re.MULTILINE)
+    text = re.sub(
+        r' ?"(prefer-vector-width|target-cpu|target-features|tune-cpu)"="[^"]*"',
+        "",
+        text,
+    )
     return re.sub(r"\buwtable ?", "", text)
 
 
 def rename_kernels(text: str, names: dict[str, str]) -> str:
     """Renames defined kernel functions (`old -> new`) and gives them hidden visibility."""
     for old, new in names.items():
-        pattern = re.compile(r"^define ([^@\n]*)@" + re.escape(old) + r"\(", re.M)
-        text, count = pattern.subn(lambda m: f"define hidden {m.group(1)}@{new}(", text)
+        pattern = re.compile(
+            r"^define ([^@\n]*)@" + re.escape(old) + r"\(", re.MULTILINE
+        )
+        text, count = pattern.subn(rf"define hidden \1@{new}(", text)
         if count != 1:
-            raise ValueError(f"kernel {old} is not defined exactly once in its IR module")
+            raise ValueError(
+                f"kernel {old} is not defined exactly once in its IR module"
+            )
         text = re.sub(r"@" + re.escape(old) + r"\b", "@" + new, text)
     return text

@@ -46,18 +46,34 @@ from tools.xla_cc import (
     targets,
 )
 
-_STABLEHLO = flags.DEFINE_string("stablehlo", None, "Input: NAME.stablehlo.mlir from jax_hlo.")
-_SIGNATURE = flags.DEFINE_string("signature", None, "Input: NAME.signature.json from jax_hlo.")
+_STABLEHLO = flags.DEFINE_string(
+    "stablehlo", None, "Input: NAME.stablehlo.mlir from jax_hlo."
+)
+_SIGNATURE = flags.DEFINE_string(
+    "signature", None, "Input: NAME.signature.json from jax_hlo."
+)
 _PREFIX = flags.DEFINE_string("prefix", None, "C prefix of every public symbol.")
 _SOURCE_LABEL = flags.DEFINE_string("source_label", "", "Label named in the banners.")
-_TARGET = flags.DEFINE_string("target", "x86_64", f"One of {', '.join(targets.names())}.")
-_KERNELS = flags.DEFINE_enum("kernels", "ir", ["host", "ir"], "XLA's objects or IR recompiled.")
-_MAX_ISA = flags.DEFINE_string("max_isa", "AVX2", "xla_cpu_max_isa for XLA's own objects.")
-_CPU = flags.DEFINE_string("cpu", "", "-march for IR kernels on x86_64 (default: generic).")
-_FORCE_GEMM = flags.DEFINE_bool("force_llvm_gemm", False, "Emit every canonical GEMM as IR.")
+_TARGET = flags.DEFINE_string(
+    "target", "x86_64", f"One of {', '.join(targets.names())}."
+)
+_KERNELS = flags.DEFINE_enum(
+    "kernels", "ir", ["host", "ir"], "XLA's objects or IR recompiled."
+)
+_MAX_ISA = flags.DEFINE_string(
+    "max_isa", "AVX2", "xla_cpu_max_isa for XLA's own objects."
+)
+_CPU = flags.DEFINE_string(
+    "cpu", "", "-march for IR kernels on x86_64 (default: generic)."
+)
+_FORCE_GEMM = flags.DEFINE_bool(
+    "force_llvm_gemm", False, "Emit every canonical GEMM as IR."
+)
 _OUT_HEADER = flags.DEFINE_string("out_header", None, "Output: NAME.h.")
 _OUT_SOURCE = flags.DEFINE_string("out_source", None, "Output: NAME.c (the driver).")
-_OUT_OBJECT = flags.DEFINE_string("out_object", None, "Output: relocatable object (optional).")
+_OUT_OBJECT = flags.DEFINE_string(
+    "out_object", None, "Output: relocatable object (optional)."
+)
 _OUT_EXECUTABLE = flags.DEFINE_string(
     "out_executable", None, "Output: xla.cpu.CompilationResultProto bytes (optional)."
 )
@@ -97,16 +113,16 @@ def _run() -> None:
     export.configure_process(_MAX_ISA.value, _FORCE_GEMM.value)
     exported = export.compile_stablehlo(mlir)
     prog = program.from_compilation_result(
-        executable_proto.parse_compilation_result(
-            exported.compilation_result
-        )
+        executable_proto.parse_compilation_result(exported.compilation_result)
     )
     names = header_c.Names(_PREFIX.value)
     plan = memory_plan.plan(prog)
     symbols = program.kernel_symbols(prog.thunks)
     host = _KERNELS.value == "host"
     kernel_names = (
-        {s: s for s in symbols} if host else build_object.ir_kernel_names(names.prefix, symbols)
+        {s: s for s in symbols}
+        if host
+        else build_object.ir_kernel_names(names.prefix, symbols)
     )
     include = _HEADER_INCLUDE.value or pathlib.Path(_OUT_HEADER.value).name
     header = header_c.generate(names, sig, plan, _SOURCE_LABEL.value)

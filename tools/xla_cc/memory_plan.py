@@ -38,9 +38,14 @@ def plan(prog: program.Program) -> Plan:
     for alloc_index, result_indices in users.items():
         alloc = by_index[alloc_index]
         s = prog.results[result_indices[0]][1]
-        if len(result_indices) == 1 and alloc.kind == "temp" and (s.offset, s.size) == (
-            0,
-            alloc.size,
+        if (
+            len(result_indices) == 1
+            and alloc.kind == "temp"
+            and (s.offset, s.size)
+            == (
+                0,
+                alloc.size,
+            )
         ):
             alias[alloc_index] = result_indices[0]
     offsets, cursor, scratch_only = {}, 0, 0

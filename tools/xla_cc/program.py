@@ -7,7 +7,6 @@ buffer allocations, where each entry parameter and result lives, and the thunk s
 """
 
 import dataclasses
-from typing import Union
 
 from tools.xla_cc import dtypes, executable_proto
 
@@ -120,7 +119,7 @@ class CallThunk:
     body: tuple["Thunk", ...]
 
 
-Thunk = Union[KernelThunk, CopyThunk, DotThunk, WhileThunk, ConditionalThunk, CallThunk]
+Thunk = KernelThunk | CopyThunk | DotThunk | WhileThunk | ConditionalThunk | CallThunk
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +157,9 @@ class _Decoder:
         self.result = result
         module = result.hlo_module.hlo_module
         self.module = module
-        self.instructions = {i.id: i for c in module.computations for i in c.instructions}
+        self.instructions = {
+            i.id: i for c in module.computations for i in c.instructions
+        }
         self.by_name = {i.name: i for c in module.computations for i in c.instructions}
         self.computations = {c.id: c for c in module.computations}
         assignment = result.buffer_assignment
@@ -220,9 +221,15 @@ class _Decoder:
             elif alloc.is_entry_computation_parameter:
                 if len(alloc.parameter_shape_index):
                     raise dtypes.UnsupportedSignature("tuple-shaped entry parameters")
-                out.append(Allocation(alloc.index, alloc.size, "param", alloc.parameter_number))
+                out.append(
+                    Allocation(alloc.index, alloc.size, "param", alloc.parameter_number)
+                )
             elif alloc.is_constant:
-                out.append(Allocation(alloc.index, alloc.size, "constant", -1, self._content(alloc)))
+                out.append(
+                    Allocation(
+                        alloc.index, alloc.size, "constant", -1, self._content(alloc)
+                    )
+                )
             else:
                 out.append(Allocation(alloc.index, alloc.size, "temp"))
         return tuple(out)
@@ -231,19 +238,25 @@ class _Decoder:
         content = bytearray(alloc.size)
         buffers = {b.id: b for b in self.result.buffer_assignment.logical_buffers}
         for assigned in alloc.assigned:
-            ins = self.instructions[buffers[assigned.logical_buffer_id].defined_at.instruction_id]
+            ins = self.instructions[
+                buffers[assigned.logical_buffer_id].defined_at.instruction_id
+            ]
             shape = _shape(ins.shape)
             data = dtypes.literal_bytes(ins.literal, shape.dtype)
-            if len(shape.dims) > 1 and tuple(ins.literal.shape.layout.minor_to_major) != (
-                shape.minor_to_major
-            ):
-                raise UnsupportedThunk(f"constant {ins.name}: literal layout differs from buffer")
+            if len(shape.dims) > 1 and tuple(
+                ins.literal.shape.layout.minor_to_major
+            ) != (shape.minor_to_major):
+                raise UnsupportedThunk(
+                    f"constant {ins.name}: literal layout differs from buffer"
+                )
             content[assigned.offset : assigned.offset + len(data)] = data
         return bytes(content)
 
     def entry_io(self):
         entry = next(
-            c for c in self.module.computations if c.id == self.module.entry_computation_id
+            c
+            for c in self.module.computations
+            if c.id == self.module.entry_computation_id
         )
         params = sorted(
             (i for i in entry.instructions if i.opcode == "parameter"),
@@ -270,7 +283,10 @@ class _Decoder:
             args = [_slice(b.slice) for b in (*k.arguments_buffers, *k.results_buffers)]
             dims = k.num_workgroups
             return KernelThunk(
-                name, k.kernel_name, tuple(args), (dims.x or 1, dims.y or 1, dims.z or 1)
+                name,
+                k.kernel_name,
+                tuple(args),
+                (dims.x or 1, dims.y or 1, dims.z or 1),
             )
         if t.kind == "copy":
             c = t.copy_thunk

@@ -51,7 +51,9 @@ class Signature:
 def _leaf(raw: dict, where: str) -> Leaf:
     name = raw["name"]
     if not _C_IDENT.fullmatch(name):
-        raise dtypes.UnsupportedSignature(f"{where} name '{name}' is not a C identifier")
+        raise dtypes.UnsupportedSignature(
+            f"{where} name '{name}' is not a C identifier"
+        )
     shape = raw["shape"]
     if not all(isinstance(d, int) and d >= 0 for d in shape):
         raise dtypes.UnsupportedSignature(

@@ -43,5 +43,7 @@ def names() -> tuple[str, ...]:
 
 def lookup(name: str) -> Target:
     if name not in _BY_NAME:
-        raise UnknownTarget(f"unknown target '{name}'; known targets: {', '.join(_BY_NAME)}")
+        raise UnknownTarget(
+            f"unknown target '{name}'; known targets: {', '.join(_BY_NAME)}"
+        )
     return _BY_NAME[name]

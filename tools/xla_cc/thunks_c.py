@@ -37,8 +37,10 @@ def _kernel(e: Emitter, t: program.KernelThunk, i: str) -> list[str]:
     return [
         f"{i}{{ /* kernel {t.name} */",
         f"{i}  const xla_cc_arg args[{len(t.args)}] = {{{args}}};",
-        f"{i}  if ({e.launch}({e.kernel_names[t.symbol]}, args, {len(t.args)}, "
-        f"{x}, {y}, {z})) return {e.status_failed};",
+        (
+            f"{i}  if ({e.launch}({e.kernel_names[t.symbol]}, args, {len(t.args)}, "
+            f"{x}, {y}, {z})) return {e.status_failed};"
+        ),
         f"{i}}}",
     ]
 
@@ -51,7 +53,9 @@ def _loops(dims: tuple[int, ...], var: str, i: str) -> tuple[list[str], str]:
     """Nested `for` loops over `dims` with index variables var0.. and the body indent."""
     lines = []
     for d, n in enumerate(dims):
-        lines.append(f"{i}{'  ' * d}for (uint64_t {var}{d} = 0; {var}{d} < {n}u; ++{var}{d})")
+        lines.append(
+            f"{i}{'  ' * d}for (uint64_t {var}{d} = 0; {var}{d} < {n}u; ++{var}{d})"
+        )
     return lines, i + "  " * len(dims)
 
 
@@ -64,7 +68,9 @@ def _copy(e: Emitter, t: program.CopyThunk, i: str) -> list[str]:
     if t.src_shape.strides() == t.dst_shape.strides() or t.src_shape.count <= 1:
         if t.src == t.dst:
             return [f"{i}/* copy {t.name}: in place */"]
-        return [f"{i}__builtin_memmove({ptr(t.dst)}, {ptr(t.src)}, {t.dst.size}u); /* {t.name} */"]
+        return [
+            f"{i}__builtin_memmove({ptr(t.dst)}, {ptr(t.src)}, {t.dst.size}u); /* {t.name} */"
+        ]
     c = _elements(t.dst_shape)
     idx = [f"i{d}" for d in range(len(t.dst_shape.dims))]
     loops, body = _loops(t.dst_shape.dims, "i", i + "  ")
@@ -84,10 +90,14 @@ def _dot_indices(t: program.DotThunk) -> tuple[list[str], list[str], list[int]]:
     """HLO dot semantics: result dims are batch, lhs free, rhs free (in dimension order)."""
     nb = len(t.lhs_batch)
     lhs_free = [
-        d for d in range(len(t.lhs_shape.dims)) if d not in t.lhs_batch + t.lhs_contracting
+        d
+        for d in range(len(t.lhs_shape.dims))
+        if d not in t.lhs_batch + t.lhs_contracting
     ]
     rhs_free = [
-        d for d in range(len(t.rhs_shape.dims)) if d not in t.rhs_batch + t.rhs_contracting
+        d
+        for d in range(len(t.rhs_shape.dims))
+        if d not in t.rhs_batch + t.rhs_contracting
     ]
     lhs, rhs = [""] * len(t.lhs_shape.dims), [""] * len(t.rhs_shape.dims)
     for j, (ld, rd) in enumerate(zip(t.lhs_batch, t.rhs_batch)):
@@ -117,8 +127,10 @@ def _dot(e: Emitter, t: program.DotThunk, i: str) -> list[str]:
         f"{body}{{",
         f"{body}  {c} acc = 0;",
         *k_loops,
-        f"{inner}acc += lhs[{_offset(t.lhs_shape.strides(), lhs_idx)}] * "
-        f"rhs[{_offset(t.rhs_shape.strides(), rhs_idx)}];",
+        (
+            f"{inner}acc += lhs[{_offset(t.lhs_shape.strides(), lhs_idx)}] * "
+            f"rhs[{_offset(t.rhs_shape.strides(), rhs_idx)}];"
+        ),
         f"{body}  out[{_offset(t.out_shape.strides(), out_idx)}] = acc;",
         f"{body}}}",
         f"{i}}}",
