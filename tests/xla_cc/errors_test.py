@@ -70,6 +70,13 @@ class ErrorsTest(absltest.TestCase):
         exported["signature"].write_text(json.dumps(sig))
         self.assertIn("non-static shape [None]", self._error(exported))
 
+    def test_reserved_parameter_name(self):
+        exported = testlib.export_case("quadratic", self.work)
+        sig = json.loads(exported["signature"].read_text())
+        sig["inputs"][2]["name"] = "temp"
+        exported["signature"].write_text(json.dumps(sig))
+        self.assertIn("parameter name 'temp' is reserved", self._error(exported))
+
     def test_unknown_target(self):
         exported = testlib.export_case("quadratic", self.work)
         message = self._error(exported, "--target=riscv32")

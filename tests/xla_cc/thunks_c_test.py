@@ -29,7 +29,7 @@ class ThunksCTest(parameterized.TestCase):
         work = pathlib.Path(self.create_tempdir().full_path)
         body = "\n".join(thunks_c.Emitter({}, "1", "launch").sequence((thunk,), "  "))
         source = (
-            f"#include <stdint.h>\nint run(uint8_t** A) {{\n{body}\n  return 0;\n}}\n"
+            f"#include <stdint.h>\nint run(uint8_t** buf) {{\n{body}\n  return 0;\n}}\n"
         )
         (work / "t.c").write_text(source)
         cmd = ["cc", "-O1", "-shared", "-fPIC", "t.c", "-o", "t.so"]

@@ -80,25 +80,25 @@ def _check_io(prog: program.Program, sig: signature.Signature) -> None:
 def _setup(
     prog: program.Program, sig: signature.Signature, plan: memory_plan.Plan
 ) -> list[str]:
-    lines = [f"  uint8_t* A[{len(prog.allocations)}];"]
+    lines = [f"  uint8_t* buf[{len(prog.allocations)}];"]
     for a in prog.allocations:
         if a.kind == "param":
             leaf = sig.inputs[a.param_number]
-            stage = f"t + {plan.staging_offset[a.param_number]}"
+            stage = f"scratch + {plan.staging_offset[a.param_number]}"
             lines.append(
-                f"  A[{a.index}] = xla_cc_aligned({leaf.name}) ? (uint8_t*){leaf.name} : "
+                f"  buf[{a.index}] = xla_cc_aligned({leaf.name}) ? (uint8_t*){leaf.name} : "
                 f"(uint8_t*)__builtin_memcpy({stage}, {leaf.name}, {leaf.nbytes}u);"
             )
         elif a.kind == "constant":
-            lines.append(f"  A[{a.index}] = (uint8_t*)xla_cc_constant{a.index};")
+            lines.append(f"  buf[{a.index}] = (uint8_t*)xla_cc_constant{a.index};")
         elif a.index in plan.output_alias:
             out = header_c.output_name(sig.outputs[plan.output_alias[a.index]])
             lines.append(
-                f"  A[{a.index}] = xla_cc_aligned({out}) ? (uint8_t*){out} : "
-                f"t + {plan.temp_offset[a.index]};"
+                f"  buf[{a.index}] = xla_cc_aligned({out}) ? (uint8_t*){out} : "
+                f"scratch + {plan.temp_offset[a.index]};"
             )
         else:
-            lines.append(f"  A[{a.index}] = t + {plan.temp_offset[a.index]};")
+            lines.append(f"  buf[{a.index}] = scratch + {plan.temp_offset[a.index]};")
     return lines
 
 
@@ -168,7 +168,7 @@ def generate(
         "    void* temp) {",
         f"  if ({null_check}) return {names.status('ERROR_NULL_POINTER')};",
         f"  if (!xla_cc_aligned(temp)) return {names.status('ERROR_MISALIGNED_TEMP')};",
-        "  uint8_t* const t = (uint8_t*)temp;",
+        "  uint8_t* const scratch = (uint8_t*)temp;",
         *_setup(prog, sig, plan),
         *emitter.sequence(prog.thunks, "  "),
         *_copy_out(prog, sig),

@@ -150,3 +150,78 @@ def header_include_path(path: str) -> str:
     if path.startswith("/"):
         raise ValueError(f"header include path must be relative, got {path}")
     return path
+
+
+# Names the generated code uses at function scope, and C/C++ keywords a Python name can be.
+_RESERVED = frozenset(
+    [
+        "temp",
+        "buf",
+        "scratch",
+        "auto",
+        "break",
+        "case",
+        "char",
+        "const",
+        "continue",
+        "default",
+        "do",
+        "double",
+        "else",
+        "enum",
+        "extern",
+        "float",
+        "for",
+        "goto",
+        "if",
+        "inline",
+        "int",
+        "long",
+        "register",
+        "restrict",
+        "return",
+        "short",
+        "signed",
+        "sizeof",
+        "static",
+        "struct",
+        "switch",
+        "typedef",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+        "while",
+        "bool",
+        "class",
+        "delete",
+        "new",
+        "operator",
+        "private",
+        "protected",
+        "public",
+        "template",
+        "this",
+        "throw",
+        "try",
+        "catch",
+        "virtual",
+        "namespace",
+        "using",
+    ]
+)
+
+
+def check_names(sig: signature.Signature) -> None:
+    """Rejects parameter names that would clash in C (keywords, driver locals, each other)."""
+    c_names = [x.name for x in sig.inputs] + [output_name(x) for x in sig.outputs]
+    for name in c_names:
+        if name in _RESERVED or name.startswith("xla_cc_"):
+            raise dtypes.UnsupportedSignature(
+                f"parameter name '{name}' is reserved in the generated C; rename it in Python"
+            )
+    duplicates = sorted({n for n in c_names if c_names.count(n) > 1})
+    if duplicates:
+        raise dtypes.UnsupportedSignature(
+            f"C parameter names clash: {', '.join(duplicates)}"
+        )

@@ -6,7 +6,7 @@ Usage (every input and output is a flag, so a Bazel action can declare them all)
       --stablehlo=NAME.stablehlo.mlir --signature=NAME.signature.json \\
       --prefix=quad --source_label=//examples:quad_hlo \\
       --target=x86_64|cortex-m4f|wasm32 --kernels=host|ir [--max_isa=AVX2] [--cpu=] \\
-      [--force_llvm_gemm] \\
+      [--noforce_llvm_gemm] \\
       --out_header=quad.h --out_source=quad.c [--out_object=quad.o] \\
       [--header_include=examples/quad.h] [--out_executable=quad.xla_cpu.pb] \\
       [--clang=clang-19 --ld_lld=ld.lld-19 --wasm_ld=wasm-ld-19 --objcopy=llvm-objcopy-19]
@@ -67,7 +67,7 @@ _CPU = flags.DEFINE_string(
     "cpu", "", "-march for IR kernels on x86_64 (default: generic)."
 )
 _FORCE_GEMM = flags.DEFINE_bool(
-    "force_llvm_gemm", False, "Emit every canonical GEMM as IR."
+    "force_llvm_gemm", True, "Emit canonical GEMMs of any size as LLVM IR kernels."
 )
 _OUT_HEADER = flags.DEFINE_string("out_header", None, "Output: NAME.h.")
 _OUT_SOURCE = flags.DEFINE_string("out_source", None, "Output: NAME.c (the driver).")
@@ -108,6 +108,7 @@ def _check_inputs(mlir: str, target: targets.Target) -> None:
 def _run() -> None:
     target = targets.lookup(_TARGET.value)
     sig = signature.parse(pathlib.Path(_SIGNATURE.value).read_text())
+    header_c.check_names(sig)
     mlir = pathlib.Path(_STABLEHLO.value).read_text()
     _check_inputs(mlir, target)
     export.configure_process(_MAX_ISA.value, _FORCE_GEMM.value)

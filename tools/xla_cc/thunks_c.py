@@ -12,8 +12,8 @@ from tools.xla_cc import dtypes, program
 
 
 def ptr(s: program.Slice) -> str:
-    """C expression for the first byte of a slice (`A` holds each allocation's base)."""
-    return f"(A[{s.alloc}] + {s.offset})" if s.offset else f"A[{s.alloc}]"
+    """C expression for the first byte of a slice (`buf` holds each allocation's base)."""
+    return f"(buf[{s.alloc}] + {s.offset})" if s.offset else f"buf[{s.alloc}]"
 
 
 class Emitter:
@@ -112,26 +112,49 @@ def _dot_indices(t: program.DotThunk) -> tuple[list[str], list[str], list[int]]:
     return lhs, rhs, contracting
 
 
+def _loop_range(dims, names: list[str], indent: str) -> tuple[list[str], str]:
+    lines = []
+    for n, (size, name) in enumerate(zip(dims, names)):
+        lines.append(
+            f"{indent}{'  ' * n}for (uint64_t {name} = 0; {name} < {size}u; ++{name})"
+        )
+    return lines, indent + "  " * len(names)
+
+
 def _dot(e: Emitter, t: program.DotThunk, i: str) -> list[str]:
+    # Loop order batch, lhs free, contracting, rhs free: the innermost loop walks rows of a
+    # row-major rhs and output so compilers vectorize it; each output element still sums its
+    # products in contracting-index order, as the dot-product form would.
     c = _elements(t.out_shape)
     lhs_idx, rhs_idx, contracting = _dot_indices(t)
-    out_idx = [f"o{d}" for d in range(len(t.out_shape.dims))]
-    out_loops, body = _loops(t.out_shape.dims, "o", i + "  ")
-    k_loops, inner = _loops(tuple(contracting), "k", body + "  ")
+    n_out = len(t.out_shape.dims)
+    n_rhs_free = len(t.rhs_shape.dims) - len(t.rhs_batch) - len(t.rhs_contracting)
+    outer = [f"o{d}" for d in range(n_out - n_rhs_free)]
+    inner_names = [f"o{d}" for d in range(n_out - n_rhs_free, n_out)]
+    inner_dims = t.out_shape.dims[n_out - n_rhs_free :]
+    out_at = f"out[{_offset(t.out_shape.strides(), [f'o{d}' for d in range(n_out)])}]"
+    outer_loops, body = _loop_range(t.out_shape.dims, outer, i + "  ")
+    zero_loops, zero_body = _loop_range(inner_dims, inner_names, body + "  ")
+    k_loops, k_body = _loop_range(
+        contracting, [f"k{d}" for d in range(len(contracting))], body + "  "
+    )
+    r_loops, r_body = _loop_range(inner_dims, inner_names, k_body)
+    product = (
+        f"lhs[{_offset(t.lhs_shape.strides(), lhs_idx)}] * "
+        f"rhs[{_offset(t.rhs_shape.strides(), rhs_idx)}]"
+    )
     return [
         f"{i}{{ /* dot {t.name} */",
-        f"{i}  const {c}* lhs = (const {c}*){ptr(t.lhs)};",
-        f"{i}  const {c}* rhs = (const {c}*){ptr(t.rhs)};",
-        f"{i}  {c}* out = ({c}*){ptr(t.out)};",
-        *out_loops,
+        f"{i}  const {c}* restrict lhs = (const {c}*){ptr(t.lhs)};",
+        f"{i}  const {c}* restrict rhs = (const {c}*){ptr(t.rhs)};",
+        f"{i}  {c}* restrict out = ({c}*){ptr(t.out)};",
+        *outer_loops,
         f"{body}{{",
-        f"{body}  {c} acc = 0;",
+        *zero_loops,
+        f"{zero_body}{out_at} = 0;",
         *k_loops,
-        (
-            f"{inner}acc += lhs[{_offset(t.lhs_shape.strides(), lhs_idx)}] * "
-            f"rhs[{_offset(t.rhs_shape.strides(), rhs_idx)}];"
-        ),
-        f"{body}  out[{_offset(t.out_shape.strides(), out_idx)}] = acc;",
+        *r_loops,
+        f"{r_body}{out_at} += {product};",
         f"{body}}}",
         f"{i}}}",
     ]
