@@ -30,6 +30,11 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
         "#include <stdio.h>",
         f'#include "{prefix}.h"',
         f"static uint8_t temp[{prefix.upper()}_TEMP_BYTES + 64] __attribute__((aligned(64)));",
+        "/* Aligned I/O must fit in TEMP_BYTES_ALIGNED_IO: a canary after it must survive. */",
+        "static struct {",
+        f"  uint8_t t[{prefix.upper()}_TEMP_BYTES_ALIGNED_IO + 1];",
+        "  uint8_t canary[64];",
+        "} small __attribute__((aligned(64)));",
     ]
     for leaf, value in zip(sig["inputs"], inputs):
         lines.append(_array(f"in{leaf['index']}", value, leaf["dtype"], extra=1))
@@ -66,7 +71,13 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
         call_args.append(f"misaligned ? in{i}_mis + 1 : in{i}")
     for leaf in sig["outputs"]:
         call_args.append(f"misaligned ? got{leaf['index']} + 1 : got{leaf['index']}")
-    lines.append(f"  int status = {prefix}_with_temp({', '.join(call_args)}, temp);")
+    lines.append("  for (int k = 0; k < 64; ++k) small.canary[k] = 0xA5;")
+    lines.append(
+        f"  int status = {prefix}_with_temp({', '.join(call_args)}, misaligned ? temp : small.t);"
+    )
+    lines.append(
+        "  for (int k = 0; k < 64; ++k) if (small.canary[k] != 0xA5) return 2000;"
+    )
     lines.append(
         f'  if (status) {{ printf("status %d: %s\\n", status, {prefix}_status_string(status)); '
         "return 1000; }"

@@ -71,8 +71,10 @@ def _sizes(names: Names, sig: signature.Signature) -> list[str]:
     for kind, leaves in (("ARG", sig.inputs), ("RESULT", sig.outputs)):
         for leaf in leaves:
             tag = f"{names.macro}_{kind}{leaf.index}"
+            name = leaf.name if kind == "ARG" else output_name(leaf)
+            path = f" = {leaf.path}" if leaf.path and leaf.path != leaf.name else ""
             lines.append(
-                f"/* {kind.lower()} {leaf.index}: {leaf.name} = {leaf.path} */"
+                f"/* {kind.lower()} {leaf.index}: {leaf.logical()} {name}{path} */"
             )
             lines.append(f"#define {tag}_COUNT {leaf.count}")
             lines.append(f"#define {tag}_BYTES {leaf.nbytes}")
@@ -117,6 +119,8 @@ def generate(
         "/* Scratch bytes for the _with_temp entry point (64-byte aligned). */",
         f"#define {names.macro}_TEMP_BYTES {plan.temp_bytes}",
         f"#define {names.macro}_TEMP_ALIGN {memory_plan.ALIGN}",
+        "/* Enough scratch when every input and output pointer is 64-byte aligned. */",
+        f"#define {names.macro}_TEMP_BYTES_ALIGNED_IO {plan.scratch_only_bytes}",
         "",
         f"typedef enum {names.status_type} {{",
         status_lines,

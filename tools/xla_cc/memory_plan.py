@@ -28,8 +28,8 @@ class Plan:
     constant_bytes: int
 
 
-def plan(prog: program.Program) -> Plan:
-    """Lays out the scratch arena deterministically, in allocation order."""
+def _output_aliases(prog: program.Program) -> dict[int, int]:
+    """Scratch allocations that are exactly one result: computed in the caller's array."""
     users: dict[int, list[int]] = {}
     for i, (_, s) in enumerate(prog.results):
         users.setdefault(s.alloc, []).append(i)
@@ -38,23 +38,29 @@ def plan(prog: program.Program) -> Plan:
     for alloc_index, result_indices in users.items():
         alloc = by_index[alloc_index]
         s = prog.results[result_indices[0]][1]
-        if (
-            len(result_indices) == 1
-            and alloc.kind == "temp"
-            and (s.offset, s.size)
-            == (
-                0,
-                alloc.size,
-            )
-        ):
+        whole = (s.offset, s.size) == (0, alloc.size)
+        if len(result_indices) == 1 and alloc.kind == "temp" and whole:
             alias[alloc_index] = result_indices[0]
-    offsets, cursor, scratch_only = {}, 0, 0
-    for a in prog.allocations:
-        if a.kind in ("temp", "thread_local"):
-            offsets[a.index] = cursor
-            cursor += _round_up(a.size)
-            if a.index not in alias:
-                scratch_only += _round_up(a.size)
+    return alias
+
+
+def plan(prog: program.Program) -> Plan:
+    """Lays out the scratch arena deterministically.
+
+    XLA's own temporaries come first, so a caller whose inputs and outputs are all aligned
+    needs only `scratch_only_bytes`; then the fallback slots of results computed in place,
+    then staging for misaligned inputs.
+    """
+    alias = _output_aliases(prog)
+    scratch = [a for a in prog.allocations if a.kind in ("temp", "thread_local")]
+    ordered = [a for a in scratch if a.index not in alias] + [
+        a for a in scratch if a.index in alias
+    ]
+    offsets, cursor = {}, 0
+    for a in ordered:
+        offsets[a.index] = cursor
+        cursor += _round_up(a.size)
+    scratch_only = sum(_round_up(a.size) for a in scratch if a.index not in alias)
     staging = {}
     for number, (shape, _) in enumerate(prog.params):
         staging[number] = cursor
