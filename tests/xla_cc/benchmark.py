@@ -35,14 +35,17 @@ def _aligned(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _median_seconds(fn, reps: int) -> float:
-    fn()
-    times = []
-    for _ in range(reps):
-        t = time.perf_counter()
+def _median_seconds(fns, reps: int) -> list[float]:
+    """Median time per call of each function, calls interleaved so load spikes hit all."""
+    times = [[] for _ in fns]
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t)
-    return sorted(times)[len(times) // 2]
+    for _ in range(reps):
+        for fn, out in zip(fns, times):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+    return [sorted(x)[len(x) // 2] for x in times]
 
 
 _SELF_CONTAINED = {
@@ -81,11 +84,14 @@ def bench(
     # The library's own XLA options (tools/xla_cc/export.py): the same code inside JAX.
     same = jax.jit(fn).lower(*specs).compile(compiler_options=_SELF_CONTAINED)
 
-    t_lib = _median_seconds(call_lib, reps)
-    t_default = _median_seconds(
-        lambda: jax.block_until_ready(default(*device_args)), reps
+    t_lib, t_default, t_same = _median_seconds(
+        [
+            call_lib,
+            lambda: jax.block_until_ready(default(*device_args)),
+            lambda: jax.block_until_ready(same(*device_args)),
+        ],
+        reps,
     )
-    t_same = _median_seconds(lambda: jax.block_until_ready(same(*device_args)), reps)
     for got, want in zip(outs, exported["outputs"]):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     return t_lib, t_default, t_same
