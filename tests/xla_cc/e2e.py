@@ -33,6 +33,14 @@ ARM_FLAGS = (
 )
 
 
+QEMU_M4F = (
+    "timeout", "--kill-after=5", "60", "qemu-system-arm", "-M", "mps2-an386",
+    "-nographic", "-monitor", "none", "-serial", "none",
+    "-chardev", "stdio,id=semihost",
+    "-semihosting-config", "enable=on,target=native,chardev=semihost",
+)  # fmt: skip
+
+
 @dataclasses.dataclass(frozen=True)
 class Result:
     status: int
@@ -93,13 +101,7 @@ def build_firmware(case: str, work: pathlib.Path) -> pathlib.Path:
 
 def run_cortex_m4f(case: str, work: pathlib.Path) -> Result:
     elf = build_firmware(case, work)
-    cmd = [
-        "timeout", "--kill-after=5", "60", "qemu-system-arm", "-M", "mps2-an386",
-        "-nographic", "-monitor", "none", "-serial", "none",
-        "-chardev", "stdio,id=semihost",
-        "-semihosting-config", "enable=on,target=native,chardev=semihost",
-        "-kernel", str(elf),
-    ]  # fmt: skip
+    cmd = [*QEMU_M4F, "-kernel", str(elf)]
     done = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
     return Result(done.returncode, done.stdout + done.stderr, work)
 

@@ -17,7 +17,7 @@ def _literal(value, dtype: str) -> str:
     return str(int(value))
 
 
-def _array(name: str, values: np.ndarray, dtype: str, extra: int = 0) -> str:
+def array(name: str, values: np.ndarray, dtype: str, extra: int = 0) -> str:
     flat = [_literal(v, dtype) for v in np.ravel(values)] + ["0"] * extra
     body = ", ".join(flat)
     return f"static {_C_TYPES[dtype]} {name}[{len(flat)}] __attribute__((aligned(64))) = {{{body}}};"
@@ -37,16 +37,16 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
         "} small __attribute__((aligned(64)));",
     ]
     for leaf, value in zip(sig["inputs"], inputs):
-        lines.append(_array(f"in{leaf['index']}", value, leaf["dtype"], extra=1))
+        lines.append(array(f"in{leaf['index']}", value, leaf["dtype"], extra=1))
         lines.append(
-            _array(
+            array(
                 f"in{leaf['index']}_mis", np.zeros(1), leaf["dtype"], extra=value.size
             )
         )
     for leaf, value in zip(sig["outputs"], outputs):
-        lines.append(_array(f"want{leaf['index']}", value, leaf["dtype"]))
+        lines.append(array(f"want{leaf['index']}", value, leaf["dtype"]))
         lines.append(
-            _array(f"got{leaf['index']}", np.zeros(value.size + 1), leaf["dtype"])
+            array(f"got{leaf['index']}", np.zeros(value.size + 1), leaf["dtype"])
         )
     lines += [
         "static double max_err;",

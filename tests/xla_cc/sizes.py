@@ -2,6 +2,10 @@
 
 Usage: PYTHONPATH=. python tests/xla_cc/sizes.py
 
+Also the guest instructions per call on Cortex-M4F: qemu with `-icount shift=0` runs one
+instruction per virtual nanosecond and the mps2-an386 SysTick counts the 25 MHz core clock,
+so instructions = SysTick ticks x 40 (deterministic; QEMU does not model cycles).
+
 Library sizes are `llvm-size-19` of the merged object (text = code + read-only data such as
 baked-in weights, bss = the static scratch of the convenience entry point). The firmware rows
 link a minimal Cortex-M4F program (picolibc, semihosting exit, no printf) calling
@@ -12,7 +16,7 @@ import pathlib
 import subprocess
 import tempfile
 
-from tests.xla_cc import e2e, testlib
+from tests.xla_cc import e2e, harness, testlib
 
 _CASES = (
     "quadratic",
@@ -100,10 +104,77 @@ def firmware_sizes(work: pathlib.Path) -> None:
     )
 
 
+_TICKS = """\
+#include <stdint.h>
+#include <stdio.h>
+#include "{case}.h"
+#define SYST_CSR (*(volatile uint32_t*)0xE000E010)
+#define SYST_RVR (*(volatile uint32_t*)0xE000E014)
+#define SYST_CVR (*(volatile uint32_t*)0xE000E018)
+{arrays}
+static uint8_t temp[{macro}_TEMP_BYTES] __attribute__((aligned(64)));
+int main(void) {{
+  SYST_RVR = 0xFFFFFF;
+  SYST_CVR = 0;
+  SYST_CSR = 5; /* enable, core clock */
+  while (SYST_CVR == 0) {{}}
+  uint32_t t0 = SYST_CVR;
+  int status = {case}_with_temp({args}, temp);
+  uint32_t t1 = SYST_CVR;
+  printf("ticks %lu\\n", (unsigned long)((t0 - t1) & 0xFFFFFF));
+  return status;
+}}
+"""
+
+
+def instruction_counts(work: pathlib.Path) -> None:
+    print(
+        "Cortex-M4F guest instructions per call (SysTick ticks x 40 under -icount shift=0)"
+    )
+    for case in _CASES:
+        out = work / "ticks" / case
+        exported = e2e.prepare(case, out, "--target=cortex-m4f", "--kernels=ir")
+        arrays, args = [], []
+        for leaf, value in zip(exported["sig"]["inputs"], exported["inputs"]):
+            arrays.append(harness.array(f"in{leaf['index']}", value, leaf["dtype"]))
+            args.append(f"in{leaf['index']}")
+        for leaf, value in zip(exported["sig"]["outputs"], exported["outputs"]):
+            arrays.append(
+                harness.array(f"out{leaf['index']}", value * 0, leaf["dtype"])
+            )
+            args.append(f"out{leaf['index']}")
+        source = _TICKS.format(
+            case=case,
+            macro=case.upper(),
+            arrays="\n".join(arrays),
+            args=", ".join(args),
+        )
+        (out / "ticks.c").write_text(source)
+        cmd = [
+            "arm-none-eabi-gcc",
+            *e2e.ARM_FLAGS,
+            "-I.",
+            "ticks.c",
+            f"{case}.o",
+            "-lm",
+        ]
+        subprocess.run([*cmd, "-o", "t.elf"], cwd=out, check=True, capture_output=True)
+        done = subprocess.run(
+            [*e2e.QEMU_M4F, "-icount", "shift=0", "-kernel", "t.elf"],
+            cwd=out,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        ticks = int((done.stdout + done.stderr).split("ticks")[1].split()[0])
+        print(f"  {case:15s} ~{ticks * 40} instructions")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         library_sizes(pathlib.Path(tmp))
         firmware_sizes(pathlib.Path(tmp))
+        instruction_counts(pathlib.Path(tmp))
 
 
 if __name__ == "__main__":
