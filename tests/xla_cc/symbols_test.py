@@ -1,5 +1,5 @@
 """Outputs are byte-identical across runs; only the entry points are global, so two
-libraries of the same JAX function link into one program."""
+libraries of the same JAX function link into one C or C++ program."""
 
 import pathlib
 import subprocess
@@ -46,8 +46,20 @@ class SymbolsTest(parameterized.TestCase):
                 {prefix, f"{prefix}_with_temp", f"{prefix}_status_string"},
             )
         (work / "main.c").write_text(_TWO_LIBRARIES)
-        pie = ["-no-pie"] if kernels == "host" else []
-        cmd = ["cc", *pie, "-I.", "main.c", "q1.o", "q2.o", "-lm", "-o", "main"]
+        # XLA's objects need -no-pie; the IR build is also linked into a C++ program.
+        link = ["cc", "-no-pie"] if kernels == "host" else ["c++", "-x", "c++"]
+        cmd = [
+            *link,
+            "-I.",
+            "main.c",
+            "-x",
+            "none",
+            "q1.o",
+            "q2.o",
+            "-lm",
+            "-o",
+            "main",
+        ]
         subprocess.run(cmd, cwd=work, check=True)
         done = subprocess.run(
             ["./main"], cwd=work, capture_output=True, text=True, check=False
