@@ -53,6 +53,16 @@ def control_flow(x, n):
     return carry, sums
 
 
+def scan_rnn(h, xs):
+    """A 100-step recurrence on a 256-wide state: XLA emits a counted WhileThunk."""
+
+    def step(h, x):
+        h = jnp.tanh(h * 0.5 + x)
+        return h, jnp.sum(h)
+
+    return jax.lax.scan(step, h, xs)
+
+
 _RNG = np.random.default_rng(42)
 MLP_WEIGHTS = {
     "w1": _RNG.normal(size=(16, 32)).astype(np.float32) / 4,
@@ -91,6 +101,7 @@ CASES = {
         (f32(64), jax.ShapeDtypeStruct((), np.int32)),
         ("x", "n"),
     ),
+    "scan_rnn": (scan_rnn, (f32(256), f32(100, 256)), ("h", "xs")),
     "mlp_const": (mlp_const, (f32(4, 16),), ("x",)),
     "sort": (sort, (f32(32),), ("x",)),
     # Benchmark sizes (tests/xla_cc/benchmark.py).

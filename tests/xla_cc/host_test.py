@@ -13,6 +13,7 @@ CASES = (
     "mlp",
     "mlp_loss_grad",
     "control_flow",
+    "scan_rnn",
     "mlp_const",
 )
 

@@ -16,16 +16,9 @@ import pathlib
 import subprocess
 import tempfile
 
-from tests.xla_cc import e2e, harness, testlib
+from tests.xla_cc import e2e, harness, host_test, testlib
 
-_CASES = (
-    "quadratic",
-    "quadratic_grad",
-    "mlp",
-    "mlp_loss_grad",
-    "control_flow",
-    "mlp_const",
-)
+_CASES = host_test.CASES
 _TARGETS = (
     ("x86_64", "host"),
     ("x86_64", "ir"),
