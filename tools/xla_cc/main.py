@@ -5,14 +5,16 @@ Usage (every input and output is a flag, so a Bazel action can declare them all)
   python -m tools.xla_cc.main \\
       --stablehlo=NAME.stablehlo.mlir --signature=NAME.signature.json \\
       --prefix=quad --source_label=//examples:quad_hlo \\
-      --target=x86_64|cortex-m4f|wasm32 --kernels=host|ir [--max_isa=AVX2] [--cpu=] \\
+      --target=x86_64|cortex-m4f|wasm32 --kernels=host|ir [--max_isa=AVX2|SSE4_2|...] \\
+      [--cpu=haswell] \\
       [--noforce_llvm_gemm] \\
       --out_header=quad.h --out_source=quad.c [--out_object=quad.o] \\
       [--header_include=examples/quad.h] [--out_executable=quad.xla_cpu.pb] \\
       [--clang=clang-19 --ld_lld=ld.lld-19 --wasm_ld=wasm-ld-19 --objcopy=llvm-objcopy-19]
 
 Steps: compile the StableHLO with jaxlib's XLA:CPU client (one CPU, YNNPACK off,
-single-threaded Eigen, C-style kernel names; `--max_isa` caps the ISA of XLA's own objects),
+single-threaded Eigen, C-style kernel names; `--max_isa` caps the ISA XLA compiles and
+vectorizes for: AVX2 by default on x86_64, SSE4_2 (128-bit vectors) for the other targets),
 read the serialized executable (thunk sequence, buffer assignment, kernel objects), generate
 the header and the driver, and compile kernels + driver into one relocatable object in which
 only `<prefix>`, `<prefix>_with_temp` and `<prefix>_status_string` are global.
@@ -61,7 +63,7 @@ _KERNELS = flags.DEFINE_enum(
     "kernels", "ir", ["host", "ir"], "XLA's objects or IR recompiled."
 )
 _MAX_ISA = flags.DEFINE_string(
-    "max_isa", "AVX2", "xla_cpu_max_isa for XLA's own objects."
+    "max_isa", "", "xla_cpu_max_isa (default per target: AVX2 on x86_64, else SSE4_2)."
 )
 _CPU = flags.DEFINE_string(
     "cpu", "", "-march for IR kernels on x86_64 (default: generic)."
@@ -111,7 +113,9 @@ def _run() -> None:
     header_c.check_names(sig)
     mlir = pathlib.Path(_STABLEHLO.value).read_text()
     _check_inputs(mlir, target)
-    export.configure_process(_MAX_ISA.value, _FORCE_GEMM.value)
+    export.configure_process(
+        _MAX_ISA.value or target.default_max_isa, _FORCE_GEMM.value
+    )
     exported = export.compile_stablehlo(mlir)
     prog = program.from_compilation_result(
         executable_proto.parse_compilation_result(exported.compilation_result)
