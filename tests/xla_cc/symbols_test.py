@@ -66,14 +66,16 @@ class SymbolsTest(parameterized.TestCase):
         )
         self.assertEqual(done.returncode, 0, done.stdout)
 
-    @parameterized.parameters("x86_64", "cortex-m4f", "wasm32")
-    def test_byte_identical_across_runs(self, target):
+    @parameterized.parameters(
+        ("x86_64", "host"), ("x86_64", "ir"), ("cortex-m4f", "ir"), ("wasm32", "ir")
+    )
+    def test_byte_identical_across_runs(self, target, kernels):
         outputs = []
         for run in ("a", "b"):
             work = pathlib.Path(self.create_tempdir(run).full_path)
             exported = testlib.export_case("mlp", work)
             testlib.run_tool(
-                exported, "mlp", work, f"--target={target}", "--kernels=ir"
+                exported, "mlp", work, f"--target={target}", f"--kernels={kernels}"
             )
             outputs.append(
                 [(work / f"mlp{ext}").read_bytes() for ext in (".h", ".c", ".o")]

@@ -350,7 +350,9 @@ def from_compilation_result(result) -> Program:
         params=params,
         results=results,
         thunks=decoder.sequence(result.thunk_sequence),
-        kernel_objects=tuple(bytes(o.contents) for o in result.object_files),
+        # XLA compiles kernel modules in parallel and lists their objects in completion order;
+        # sort them so the link order, and so the merged object, is reproducible.
+        kernel_objects=tuple(sorted(bytes(o.contents) for o in result.object_files)),
         target_cpu=result.target_machine_options.cpu,
     )
 
