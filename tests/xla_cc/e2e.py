@@ -28,7 +28,7 @@ ARM_FLAGS = (
     "-Wl,--defsym=__flash=0x00000000",
     "-Wl,--defsym=__flash_size=0x400000",
     "-Wl,--defsym=__ram=0x20000000",
-    "-Wl,--defsym=__ram_size=0x100000",
+    "-Wl,--defsym=__ram_size=0x400000",
     "-Wl,--gc-sections",
 )
 
@@ -70,8 +70,8 @@ def prepare(case: str, work: pathlib.Path, *tool_flags: str) -> dict:
     return exported
 
 
-def run_host(case: str, work: pathlib.Path, kernels: str) -> Result:
-    prepare(case, work, "--target=x86_64", f"--kernels={kernels}")
+def run_host(case: str, work: pathlib.Path, kernels: str, *flags: str) -> Result:
+    prepare(case, work, "--target=x86_64", f"--kernels={kernels}", *flags)
     # XLA's own objects use the large code model without PIC: link them -no-pie.
     pie = ["-no-pie"] if kernels == "host" else []
     _check(["cc", *pie, "-O2", "-I.", "main.c", f"{case}.o", "-lm", "-o", "main"], work)
@@ -81,8 +81,8 @@ def run_host(case: str, work: pathlib.Path, kernels: str) -> Result:
     return Result(done.returncode, done.stdout, work)
 
 
-def build_firmware(case: str, work: pathlib.Path) -> pathlib.Path:
-    prepare(case, work, "--target=cortex-m4f", "--kernels=ir")
+def build_firmware(case: str, work: pathlib.Path, *flags: str) -> pathlib.Path:
+    prepare(case, work, "--target=cortex-m4f", "--kernels=ir", *flags)
     _check(
         [
             "arm-none-eabi-gcc",
@@ -99,15 +99,15 @@ def build_firmware(case: str, work: pathlib.Path) -> pathlib.Path:
     return work / "fw.elf"
 
 
-def run_cortex_m4f(case: str, work: pathlib.Path) -> Result:
-    elf = build_firmware(case, work)
+def run_cortex_m4f(case: str, work: pathlib.Path, *flags: str) -> Result:
+    elf = build_firmware(case, work, *flags)
     cmd = [*QEMU_M4F, "-kernel", str(elf)]
     done = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
     return Result(done.returncode, done.stdout + done.stderr, work)
 
 
-def run_wasm32(case: str, work: pathlib.Path) -> Result:
-    prepare(case, work, "--target=wasm32", "--kernels=ir")
+def run_wasm32(case: str, work: pathlib.Path, *flags: str) -> Result:
+    prepare(case, work, "--target=wasm32", "--kernels=ir", *flags)
     _check(
         [
             "clang-19",

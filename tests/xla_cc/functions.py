@@ -77,6 +77,11 @@ def mlp_const(x):
     return mlp(MLP_WEIGHTS, x)
 
 
+def elementwise(x):
+    """Large enough for XLA to split the kernel into one workgroup per compile CPU."""
+    return jnp.exp(-x * x) * 3.0 + jnp.sin(x)
+
+
 def sort(x):
     return jnp.sort(x)
 
@@ -103,6 +108,7 @@ CASES = {
     ),
     "scan_rnn": (scan_rnn, (f32(256), f32(100, 256)), ("h", "xs")),
     "mlp_const": (mlp_const, (f32(4, 16),), ("x",)),
+    "elementwise_64k": (elementwise, (f32(1 << 16),), ("x",)),
     "sort": (sort, (f32(32),), ("x",)),
     # Benchmark sizes (tests/xla_cc/benchmark.py).
     "quadratic_1m": (

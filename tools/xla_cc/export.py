@@ -34,15 +34,20 @@ class Exported:
     kernel_ir: dict[str, str]  # kernel symbol -> LLVM 23 IR text of its module
 
 
-def configure_process(max_isa: str, force_llvm_gemm: bool) -> None:
-    """Pins to one CPU and sets XLA_FLAGS; call before jax is imported."""
+def configure_process(max_isa: str, force_llvm_gemm: bool, cpus: int = 1) -> None:
+    """Pins to `cpus` CPUs (1: reproducible) and sets XLA_FLAGS; call before importing jax."""
     if "jax" in sys.modules:
         raise RuntimeError("export.configure_process must run before jax is imported")
     if max_isa and max_isa not in _ISAS:
         raise ValueError(
             f"unknown --max_isa '{max_isa}'; choose one of {', '.join(_ISAS)}"
         )
-    os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:1])
+    available = sorted(os.sched_getaffinity(0))
+    if cpus > len(available):
+        raise ValueError(
+            f"--compile_cpus={cpus} but only {len(available)} CPUs are usable"
+        )
+    os.sched_setaffinity(0, available[:cpus])
     flags = [os.environ.get("XLA_FLAGS", "")]
     if max_isa:
         flags.append(f"--xla_cpu_max_isa={max_isa}")

@@ -71,6 +71,12 @@ _CPU = flags.DEFINE_string(
 _FORCE_GEMM = flags.DEFINE_bool(
     "force_llvm_gemm", True, "Emit canonical GEMMs of any size as LLVM IR kernels."
 )
+_COMPILE_CPUS = flags.DEFINE_integer(
+    "compile_cpus",
+    1,
+    "CPUs XLA may assume; >1 splits kernels into workgroups that depend on the machine "
+    "(for testing the driver's workgroup loop only).",
+)
 _OUT_HEADER = flags.DEFINE_string("out_header", None, "Output: NAME.h.")
 _OUT_SOURCE = flags.DEFINE_string("out_source", None, "Output: NAME.c (the driver).")
 _OUT_OBJECT = flags.DEFINE_string(
@@ -114,7 +120,7 @@ def _run() -> None:
     mlir = pathlib.Path(_STABLEHLO.value).read_text()
     _check_inputs(mlir, target)
     export.configure_process(
-        _MAX_ISA.value or target.default_max_isa, _FORCE_GEMM.value
+        _MAX_ISA.value or target.default_max_isa, _FORCE_GEMM.value, _COMPILE_CPUS.value
     )
     exported = export.compile_stablehlo(mlir)
     prog = program.from_compilation_result(

@@ -1,5 +1,8 @@
 """Targets the kernels can be compiled for, and how the pinned LLVM is invoked for each.
 
+Cortex-M4F objects use `-fshort-enums`, the AAPCS variant arm-none-eabi-gcc defaults to, so the
+firmware linker sees matching enum-size attributes (the API itself passes only `int`s).
+
 The pinned compiler is Debian's clang-19/lld-19 (`clang-19`, `ld.lld-19`, `wasm-ld-19`,
 `llvm-objcopy-19`): it is needed anyway for wasm32 and the Cortex-M objects, builds all three
 targets from one install, and reads XLA's IR after `ll_compat.downgrade(llvm=19)`.
@@ -30,7 +33,13 @@ _TARGETS = (
     Target(
         "cortex-m4f",
         "thumbv7em-none-eabihf",
-        ("-mcpu=cortex-m4", "-mfpu=fpv4-sp-d16", "-mfloat-abi=hard", "-mthumb"),
+        (
+            "-mcpu=cortex-m4",
+            "-mfpu=fpv4-sp-d16",
+            "-mfloat-abi=hard",
+            "-mthumb",
+            "-fshort-enums",
+        ),
         32,
         "elf",
         False,
