@@ -7,7 +7,7 @@ Usage (every input and output is a flag, so a Bazel action can declare them all)
       --prefix=quad --source_label=//examples:quad_hlo \\
       --target=x86_64|cortex-m4f|wasm32 --kernels=host|ir [--max_isa=AVX2|SSE4_2|...] \\
       [--cpu=haswell] \\
-      [--noforce_llvm_gemm] \\
+      [--noforce_llvm_gemm] [--compile_cpus=1] \\
       --out_header=quad.h --out_source=quad.c [--out_object=quad.o] \\
       [--header_include=examples/quad.h] [--out_executable=quad.xla_cpu.pb] \\
       [--clang=clang-19 --ld_lld=ld.lld-19 --wasm_ld=wasm-ld-19 --objcopy=llvm-objcopy-19]
