@@ -9,7 +9,7 @@ from tests.xla_cc import e2e, host_test
 
 
 class CortexM4FTest(parameterized.TestCase):
-    @parameterized.parameters(*host_test.CASES)
+    @parameterized.parameters(*host_test.selected("XLA_CC_CASES", host_test.CASES))
     def test_matches_jax(self, case):
         with tempfile.TemporaryDirectory() as tmp:
             result = e2e.run_cortex_m4f(case, pathlib.Path(tmp))

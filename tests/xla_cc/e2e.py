@@ -9,7 +9,8 @@ import dataclasses
 import pathlib
 import subprocess
 
-from tests.xla_cc import harness, run_wasi, testlib
+from tests.xla_cc import run_wasi, testlib
+from tools.xla_cc import harness_c
 
 # f32 tolerance for every case: XLA's objects are bit-exact except where the dot order or FMA
 # contraction differs (jax.jit uses YNNPACK dots; recompiled IR contracts differently).
@@ -63,7 +64,7 @@ def prepare(case: str, work: pathlib.Path, *tool_flags: str) -> dict:
     """Exports `case`, runs the tool and writes the harness `main.c` into `work`."""
     exported = testlib.export_case(case, work)
     testlib.run_tool(exported, case, work, *tool_flags)
-    main = harness.generate(
+    main = harness_c.generate(
         case, exported["sig"], exported["inputs"], exported["outputs"], RTOL, ATOL
     )
     (work / "main.c").write_text(main)

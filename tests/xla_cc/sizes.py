@@ -16,7 +16,8 @@ import pathlib
 import subprocess
 import tempfile
 
-from tests.xla_cc import e2e, harness, host_test, testlib
+from tests.xla_cc import e2e, host_test, testlib
+from tools.xla_cc import harness_c
 
 _CASES = host_test.CASES
 _TARGETS = (
@@ -129,11 +130,11 @@ def instruction_counts(work: pathlib.Path) -> None:
         exported = e2e.prepare(case, out, "--target=cortex-m4f", "--kernels=ir")
         arrays, args = [], []
         for leaf, value in zip(exported["sig"]["inputs"], exported["inputs"]):
-            arrays.append(harness.array(f"in{leaf['index']}", value, leaf["dtype"]))
+            arrays.append(harness_c.array(f"in{leaf['index']}", value, leaf["dtype"]))
             args.append(f"in{leaf['index']}")
         for leaf, value in zip(exported["sig"]["outputs"], exported["outputs"]):
             arrays.append(
-                harness.array(f"out{leaf['index']}", value * 0, leaf["dtype"])
+                harness_c.array(f"out{leaf['index']}", value * 0, leaf["dtype"])
             )
             args.append(f"out{leaf['index']}")
         source = _TICKS.format(

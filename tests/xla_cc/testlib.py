@@ -12,7 +12,8 @@ import numpy as np
 
 from tests.xla_cc import functions
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+# The source tree, or the runfiles tree under Bazel (not resolved: runfiles are symlinks).
+REPO = pathlib.Path(__file__).absolute().parents[2]
 _DTYPE_NAMES = {
     np.dtype(np.float32): "f32",
     np.dtype(np.int32): "s32",

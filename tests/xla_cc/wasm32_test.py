@@ -9,7 +9,7 @@ from tests.xla_cc import e2e, host_test
 
 
 class Wasm32Test(parameterized.TestCase):
-    @parameterized.parameters(*host_test.CASES)
+    @parameterized.parameters(*host_test.selected("XLA_CC_CASES", host_test.CASES))
     def test_matches_jax(self, case):
         with tempfile.TemporaryDirectory() as tmp:
             result = e2e.run_wasm32(case, pathlib.Path(tmp))

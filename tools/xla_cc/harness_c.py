@@ -6,7 +6,7 @@ number of mismatches as the exit status.
 
 import numpy as np
 
-_C_TYPES = {"f32": "float", "f64": "double", "s32": "int32_t"}
+C_TYPES = {"f32": "float", "f64": "double", "s32": "int32_t"}
 
 
 def _literal(value, dtype: str) -> str:
@@ -20,15 +20,23 @@ def _literal(value, dtype: str) -> str:
 def array(name: str, values: np.ndarray, dtype: str, extra: int = 0) -> str:
     flat = [_literal(v, dtype) for v in np.ravel(values)] + ["0"] * extra
     body = ", ".join(flat)
-    return f"static {_C_TYPES[dtype]} {name}[{len(flat)}] __attribute__((aligned(64))) = {{{body}}};"
+    return f"static {C_TYPES[dtype]} {name}[{len(flat)}] __attribute__((aligned(64))) = {{{body}}};"
 
 
-def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) -> str:
-    """Returns the harness C source."""
+def generate(
+    prefix: str,
+    sig: dict,
+    inputs,
+    outputs,
+    rtol: float,
+    atol: float,
+    header_include: str | None = None,
+) -> str:
+    """Returns the harness C source; it includes `header_include` (default `PREFIX.h`)."""
     lines = [
         "#include <stdint.h>",
         "#include <stdio.h>",
-        f'#include "{prefix}.h"',
+        f'#include "{header_include or prefix + ".h"}"',
         f"static uint8_t temp[{prefix.upper()}_TEMP_BYTES + 64] __attribute__((aligned(64)));",
         "/* Aligned I/O must fit in TEMP_BYTES_ALIGNED_IO: a canary after it must survive. */",
         "static struct {",
@@ -50,16 +58,28 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
         )
     lines += [
         "static double max_err;",
-        "static int check(const float* got, const float* want, int n) {",
+        "static int check_f(double got, double want) {",
+        "  double d = got - want;",
+        "  double w = want < 0 ? -want : want;",
+        "  if (d < 0) d = -d;",
+        "  double rel = d / (1.0 + w);",
+        "  if (!(rel <= max_err)) max_err = rel;",
+        "  return !(d <= " + repr(atol) + " + " + repr(rtol) + " * w);",
+        "}",
+        "static __attribute__((unused)) int check_f32(const float* got, const float* want, int n) {",
         "  int bad = 0;",
-        "  for (int i = 0; i < n; ++i) {",
-        "    double d = (double)got[i] - (double)want[i];",
-        "    double w = want[i] < 0 ? -(double)want[i] : (double)want[i];",
-        "    if (d < 0) d = -d;",
-        "    if (!(d <= " + repr(atol) + " + " + repr(rtol) + " * w)) ++bad;",
-        "    double rel = d / (1.0 + w);",
-        "    if (!(rel <= max_err)) max_err = rel;",
-        "  }",
+        "  for (int i = 0; i < n; ++i) bad += check_f(got[i], want[i]);",
+        "  return bad;",
+        "}",
+        "static __attribute__((unused)) int check_f64(const double* got, const double* want, int n) {",
+        "  int bad = 0;",
+        "  for (int i = 0; i < n; ++i) bad += check_f(got[i], want[i]);",
+        "  return bad;",
+        "}",
+        "/* Integers must match exactly. */",
+        "static __attribute__((unused)) int check_s32(const int32_t* got, const int32_t* want, int n) {",
+        "  int bad = 0;",
+        "  for (int i = 0; i < n; ++i) bad += got[i] != want[i];",
         "  return bad;",
         "}",
         "static int run(int misaligned) {",
@@ -85,7 +105,10 @@ def generate(prefix: str, sig: dict, inputs, outputs, rtol: float, atol: float) 
     lines.append("  int bad = 0;")
     for leaf in sig["outputs"]:
         i, n = leaf["index"], int(np.prod(leaf["shape"], dtype=int))
-        lines.append(f"  bad += check(misaligned ? got{i} + 1 : got{i}, want{i}, {n});")
+        check = f"check_{leaf['dtype']}"
+        lines.append(
+            f"  bad += {check}(misaligned ? got{i} + 1 : got{i}, want{i}, {n});"
+        )
     lines += [
         "  return bad;",
         "}",
