@@ -92,7 +92,7 @@ def hlo_cc_library_test_suite(name):
     analysis_failure_test(
         name = "hlo_cc_bad_prefix_test",
         target_under_test = ":cc_bad_prefix",
-        expected_fragments = ["attribute `prefix`", "'2fast' is not a C identifier"],
+        expected_fragments = ["attribute `prefix`", '"2fast" is not a C identifier'],
     )
     analysis_failure_test(
         name = "hlo_cc_bad_kernels_test",
