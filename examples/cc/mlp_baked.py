@@ -1,5 +1,7 @@
-"""The example MLP with its weights baked in as constants: the whole model is one C function
-whose weights land in flash on a microcontroller."""
+"""The example MLP with its weights baked in as constants.
+
+The whole model becomes one C function whose weights land in flash on a microcontroller.
+"""
 
 import numpy as np
 

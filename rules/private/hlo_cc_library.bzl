@@ -215,18 +215,10 @@ def hlo_cc_library(
     `//platforms:wasm32`. Also creates `NAME_files` (the generated `NAME.h`, `NAME.c` for
     reading, `NAME.o`; see `hlo_cc_library_files`).
 
-    ```starlark
-    hlo_cc_library(
-        name = "quadratic_cc",
-        src = "//examples:quadratic",
-    )
+    Example (docs/rules.md shows this docstring preformatted):
 
-    cc_binary(
-        name = "quadratic_main",
-        srcs = ["quadratic_main.cc"],
-        deps = [":quadratic_cc"],
-    )
-    ```
+        hlo_cc_library(name = "quadratic_cc", src = "//examples:quadratic")
+        cc_binary(name = "quadratic_main", srcs = ["quadratic_main.cc"], deps = [":quadratic_cc"])
 
     Args:
       name: name of the cc_library, base name of the generated files and default C prefix.

@@ -86,6 +86,13 @@ analysis_failure_test = _make(
 )
 
 def make_failure_test(cfg):
-    """An analysis_failure_test whose target is analysed under `cfg`, which must also set
-    --allow_analysis_failures (e.g. to analyse it for another platform)."""
+    """An analysis_failure_test rule whose target is analysed under `cfg`.
+
+    Args:
+      cfg: an analysis_test_transition that also sets --allow_analysis_failures (e.g. to
+        analyse the target for another platform).
+
+    Returns:
+      The test rule.
+    """
     return _make(_analysis_failure_test_impl, attrs = _FAILURE_ATTRS, cfg = cfg)

@@ -1,6 +1,6 @@
 """Analysis tests of hlo_cc_library: the action per target platform and every fail() message."""
 
-load("//rules:defs.bzl", "HloCcInfo", "hlo_cc_library", "hlo_cc_library_files", "jax_hlo")
+load("//rules:defs.bzl", "HloCcInfo", "hlo_cc_library", "hlo_cc_library_files")
 load(":analysis.bzl", "analysis", "analysis_failure_test", "asserts", "make_failure_test")
 
 # Labels in transition settings are those of the main repository (this one).

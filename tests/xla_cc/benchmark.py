@@ -4,15 +4,15 @@ Usage: PYTHONPATH=. python tests/xla_cc/benchmark.py [--kernels=host|ir] [--cpu=
 
 For each case the library is built as a shared object (`cc -shared`; XLA's own objects need
 text relocations), called through ctypes on 64-byte aligned NumPy buffers, and timed against
-`jax.jit` on device-resident inputs. Prints median times per call and the ratios library / JAX, against JAX's default options
-(YNNPACK dots) and against JAX compiled with the library's own XLA options (the same kernels).
+`jax.jit` on device-resident inputs. Prints median times per call and the ratios library /
+JAX, against JAX's default options (YNNPACK dots) and against JAX compiled with the library's
+own XLA options (the same kernels).
 """
 
+# ruff: noqa: E402 -- the imports below follow pinning the CPU, before jax starts threads.
 import os
 
-os.sched_setaffinity(
-    0, sorted(os.sched_getaffinity(0))[:1]
-)  # before jax starts threads
+os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:1])  # before jax starts threads
 
 import ctypes
 import pathlib
@@ -41,7 +41,7 @@ def _median_seconds(fns, reps: int) -> list[float]:
     for fn in fns:
         fn()
     for _ in range(reps):
-        for fn, out in zip(fns, times):
+        for fn, out in zip(fns, times, strict=False):
             t = time.perf_counter()
             fn()
             out.append(time.perf_counter() - t)
@@ -54,9 +54,7 @@ _SELF_CONTAINED = {
 }
 
 
-def bench(
-    case: str, work: pathlib.Path, flags: list[str], reps: int
-) -> tuple[float, ...]:
+def bench(case: str, work: pathlib.Path, flags: list[str], reps: int) -> tuple[float, ...]:
     exported = testlib.export_case(case, work)
     testlib.run_tool(exported, case, work, *flags)
     subprocess.run(
@@ -77,9 +75,7 @@ def bench(
 
     fn, specs, _ = functions.CASES[case]
     treedef = jax.tree_util.tree_structure(specs)
-    device_args = jax.tree_util.tree_unflatten(
-        treedef, [jax.device_put(x) for x in ins]
-    )
+    device_args = jax.tree_util.tree_unflatten(treedef, [jax.device_put(x) for x in ins])
     default = jax.jit(fn).lower(*specs).compile()
     # The library's own XLA options (tools/xla_cc/export.py): the same code inside JAX.
     same = jax.jit(fn).lower(*specs).compile(compiler_options=_SELF_CONTAINED)
@@ -92,7 +88,7 @@ def bench(
         ],
         reps,
     )
-    for got, want in zip(outs, exported["outputs"]):
+    for got, want in zip(outs, exported["outputs"], strict=False):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
     return t_lib, t_default, t_same
 

@@ -13,9 +13,7 @@ class CortexM4FTest(parameterized.TestCase):
     def test_matches_jax(self, case):
         with tempfile.TemporaryDirectory() as tmp:
             result = e2e.run_cortex_m4f(case, pathlib.Path(tmp))
-            self.assertTrue(
-                result.passed, f"{case}: status {result.status}: {result.output}"
-            )
+            self.assertTrue(result.passed, f"{case}: status {result.status}: {result.output}")
 
 
 if __name__ == "__main__":

@@ -64,9 +64,7 @@ def prepare(case: str, work: pathlib.Path, *tool_flags: str) -> dict:
     """Exports `case`, runs the tool and writes the harness `main.c` into `work`."""
     exported = testlib.export_case(case, work)
     testlib.run_tool(exported, case, work, *tool_flags)
-    main = harness_c.generate(
-        case, exported["sig"], exported["inputs"], exported["outputs"], RTOL, ATOL
-    )
+    main = harness_c.generate(case, exported["sig"], exported["inputs"], exported["outputs"], RTOL, ATOL)
     (work / "main.c").write_text(main)
     return exported
 
@@ -76,9 +74,7 @@ def run_host(case: str, work: pathlib.Path, kernels: str, *flags: str) -> Result
     # XLA's own objects use the large code model without PIC: link them -no-pie.
     pie = ["-no-pie"] if kernels == "host" else []
     _check(["cc", *pie, "-O2", "-I.", "main.c", f"{case}.o", "-lm", "-o", "main"], work)
-    done = subprocess.run(
-        ["./main"], cwd=work, capture_output=True, text=True, timeout=60, check=False
-    )
+    done = subprocess.run(["./main"], cwd=work, capture_output=True, text=True, timeout=60, check=False)
     return Result(done.returncode, done.stdout, work)
 
 

@@ -41,13 +41,9 @@ class ErrorsTest(absltest.TestCase):
         self.assertIn("tests/xla_cc/functions.py:", message)
 
     def test_float16_is_named(self):
-        exported = self._custom(
-            lambda x: x * 2, jax.ShapeDtypeStruct((8,), np.float16), "f16"
-        )
+        exported = self._custom(lambda x: x * 2, jax.ShapeDtypeStruct((8,), np.float16), "f16")
         message = self._error(exported)
-        self.assertIn(
-            "element type 'f16' (no portable C type) is not supported in C", message
-        )
+        self.assertIn("element type 'f16' (no portable C type) is not supported in C", message)
 
     def test_dynamic_shape(self):
         (n,) = jax.export.symbolic_shape("n")
@@ -57,9 +53,7 @@ class ErrorsTest(absltest.TestCase):
         x = np.zeros(4, np.float32)
         sig = testlib.signature_json("d", [x], ["x"], x)
         (self.work / "d.signature.json").write_text(json.dumps(sig))
-        message = self._error(
-            {"mlir": mlir, "signature": self.work / "d.signature.json"}
-        )
+        message = self._error({"mlir": mlir, "signature": self.work / "d.signature.json"})
         self.assertIn("dynamically shaped tensors", message)
         self.assertIn("needs static shapes", message)
 

@@ -16,9 +16,7 @@ def quadratic(a, b, c):
 
 def quadratic_grad(a, b, c):
     """Gradient of the sum of the larger root w.r.t. (a, b, c)."""
-    return jax.grad(lambda a, b, c: jnp.sum(quadratic(a, b, c)[0]), argnums=(0, 1, 2))(
-        a, b, c
-    )
+    return jax.grad(lambda a, b, c: jnp.sum(quadratic(a, b, c)[0]), argnums=(0, 1, 2))(a, b, c)
 
 
 def mlp(params, x):
@@ -36,14 +34,10 @@ def control_flow(x, n):
     """fori_loop with a dynamic trip count, lax.cond, while_loop and scan."""
 
     def body(i, v):
-        return jax.lax.cond(
-            i % 2 == 0, lambda v: v * 1.5 - 0.25, lambda v: jnp.tanh(v), v
-        )
+        return jax.lax.cond(i % 2 == 0, lambda v: v * 1.5 - 0.25, lambda v: jnp.tanh(v), v)
 
     v = jax.lax.fori_loop(0, n, body, x)
-    v, _ = jax.lax.while_loop(
-        lambda s: s[1] < 5, lambda s: (s[0] + jnp.cos(s[0]) * 0.1, s[1] + 1), (v, 0)
-    )
+    v, _ = jax.lax.while_loop(lambda s: s[1] < 5, lambda s: (s[0] + jnp.cos(s[0]) * 0.1, s[1] + 1), (v, 0))
 
     def step(carry, row):
         carry = carry * 0.9 + row

@@ -16,9 +16,7 @@ def run(wasm: pathlib.Path) -> tuple[int, str]:
         config = wasmtime.WasiConfig()
         config.stdout_file = str(out)
         store.set_wasi(config)
-        instance = linker.instantiate(
-            store, wasmtime.Module.from_file(engine, str(wasm))
-        )
+        instance = linker.instantiate(store, wasmtime.Module.from_file(engine, str(wasm)))
         try:
             instance.exports(store)["_start"](store)
             status = 0

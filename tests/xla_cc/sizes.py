@@ -45,9 +45,7 @@ int main(void) {
 
 
 def _size(path: pathlib.Path) -> tuple[int, int, int]:
-    out = subprocess.run(
-        ["llvm-size-19", str(path)], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run(["llvm-size-19", str(path)], capture_output=True, text=True, check=True)
     text, data, bss = out.stdout.splitlines()[1].split()[:3]
     return int(text), int(data), int(bss)
 
@@ -61,9 +59,7 @@ def library_sizes(work: pathlib.Path) -> None:
         for target, kernels in _TARGETS:
             out = work / case / f"{target}_{kernels}"
             out.mkdir()
-            testlib.run_tool(
-                exported, case, out, f"--target={target}", f"--kernels={kernels}"
-            )
+            testlib.run_tool(exported, case, out, f"--target={target}", f"--kernels={kernels}")
             text, data, bss = _size(out / f"{case}.o")
             row.append(f"{text} / {data} / {bss}")
         print(f"{case:15s}" + "".join(f"{r:>22s}" for r in row))
@@ -86,9 +82,7 @@ def firmware_sizes(work: pathlib.Path) -> None:
             "mlp_const.o",
             "-lm",
         ]
-        subprocess.run(
-            [*cmd, "-o", f"{variant}.elf"], cwd=out, check=True, capture_output=True
-        )
+        subprocess.run([*cmd, "-o", f"{variant}.elf"], cwd=out, check=True, capture_output=True)
         sizes[variant] = _size(out / f"{variant}.elf")
     (t1, d1, b1), (t0, d0, b0) = sizes["call"], sizes["empty"]
     print(
@@ -122,20 +116,16 @@ int main(void) {{
 
 
 def instruction_counts(work: pathlib.Path) -> None:
-    print(
-        "Cortex-M4F guest instructions per call (SysTick ticks x 40 under -icount shift=0)"
-    )
+    print("Cortex-M4F guest instructions per call (SysTick ticks x 40 under -icount shift=0)")
     for case in _CASES:
         out = work / "ticks" / case
         exported = e2e.prepare(case, out, "--target=cortex-m4f", "--kernels=ir")
         arrays, args = [], []
-        for leaf, value in zip(exported["sig"]["inputs"], exported["inputs"]):
+        for leaf, value in zip(exported["sig"]["inputs"], exported["inputs"], strict=False):
             arrays.append(harness_c.array(f"in{leaf['index']}", value, leaf["dtype"]))
             args.append(f"in{leaf['index']}")
-        for leaf, value in zip(exported["sig"]["outputs"], exported["outputs"]):
-            arrays.append(
-                harness_c.array(f"out{leaf['index']}", value * 0, leaf["dtype"])
-            )
+        for leaf, value in zip(exported["sig"]["outputs"], exported["outputs"], strict=False):
+            arrays.append(harness_c.array(f"out{leaf['index']}", value * 0, leaf["dtype"]))
             args.append(f"out{leaf['index']}")
         source = _TICKS.format(
             case=case,

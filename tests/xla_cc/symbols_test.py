@@ -1,5 +1,7 @@
-"""Outputs are byte-identical across runs; only the entry points are global, so two
-libraries of the same JAX function link into one C or C++ program."""
+"""Outputs are byte-identical across runs; only the entry points are global.
+
+So two libraries of the same JAX function link into one C or C++ program.
+"""
 
 import pathlib
 import subprocess
@@ -61,25 +63,17 @@ class SymbolsTest(parameterized.TestCase):
             "main",
         ]
         subprocess.run(cmd, cwd=work, check=True)
-        done = subprocess.run(
-            ["./main"], cwd=work, capture_output=True, text=True, check=False
-        )
+        done = subprocess.run(["./main"], cwd=work, capture_output=True, text=True, check=False)
         self.assertEqual(done.returncode, 0, done.stdout)
 
-    @parameterized.parameters(
-        ("x86_64", "host"), ("x86_64", "ir"), ("cortex-m4f", "ir"), ("wasm32", "ir")
-    )
+    @parameterized.parameters(("x86_64", "host"), ("x86_64", "ir"), ("cortex-m4f", "ir"), ("wasm32", "ir"))
     def test_byte_identical_across_runs(self, target, kernels):
         outputs = []
         for run in ("a", "b"):
             work = pathlib.Path(self.create_tempdir(run).full_path)
             exported = testlib.export_case("mlp", work)
-            testlib.run_tool(
-                exported, "mlp", work, f"--target={target}", f"--kernels={kernels}"
-            )
-            outputs.append(
-                [(work / f"mlp{ext}").read_bytes() for ext in (".h", ".c", ".o")]
-            )
+            testlib.run_tool(exported, "mlp", work, f"--target={target}", f"--kernels={kernels}")
+            outputs.append([(work / f"mlp{ext}").read_bytes() for ext in (".h", ".c", ".o")])
         self.assertEqual(outputs[0], outputs[1])
 
 

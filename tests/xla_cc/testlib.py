@@ -1,5 +1,7 @@
-"""Test helpers: StableHLO + signature.json for a test function (what `jax_hlo` will write),
-running the tool, and C harnesses that check a library against JAX's outputs.
+"""Test helpers for tools/xla_cc.
+
+StableHLO + signature.json for a test function (what `jax_hlo` writes), running the tool, and
+C harnesses that check a library against JAX's outputs.
 """
 
 import json
@@ -37,14 +39,12 @@ def _leaves(tree, prefix: str | None):
 def signature_json(function: str, specs, names, outputs) -> dict:
     """A signature per docs/contracts.md for positional args `specs` named `names`."""
     inputs = []
-    for arg, name in zip(specs, names):
+    for arg, name in zip(specs, names, strict=False):
         for leaf_name, path, leaf in _leaves(arg, name):
             inputs.append((leaf_name, name + path, leaf))
     outs = _leaves(outputs, None)
     single = len(outs) == 1 and outs[0][0] == ""
-    out_leaves = [
-        ("out" if single else f"out_{n}", p or "", leaf) for n, p, leaf in outs
-    ]
+    out_leaves = [("out" if single else f"out_{n}", p or "", leaf) for n, p, leaf in outs]
 
     def entry(i, name, path, leaf):
         return {
@@ -70,10 +70,7 @@ def sample_inputs(case: str, specs) -> list[np.ndarray]:
     leaves = jax.tree_util.tree_leaves(specs)
     if case.startswith("quadratic"):
         lo_hi = [(0.5, 1.5), (4.0, 6.0), (-1.0, 1.0)]
-        return [
-            rng.uniform(*lo_hi[i], size=s.shape).astype(np.float32)
-            for i, s in enumerate(leaves)
-        ]
+        return [rng.uniform(*lo_hi[i], size=s.shape).astype(np.float32) for i, s in enumerate(leaves)]
     out = []
     for s in leaves:
         if np.dtype(s.dtype) == np.int32:
@@ -90,9 +87,7 @@ def export_case(case: str, out_dir: pathlib.Path) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     mlir = out_dir / f"{case}.stablehlo.mlir"
     mlir.write_text(lowered.as_text(debug_info=True))
-    sig = signature_json(
-        f"tests.xla_cc.functions:{case}", specs, names, lowered.out_info
-    )
+    sig = signature_json(f"tests.xla_cc.functions:{case}", specs, names, lowered.out_info)
     sig_path = out_dir / f"{case}.signature.json"
     sig_path.write_text(json.dumps(sig, indent=2))
     inputs = sample_inputs(case, specs)
@@ -107,9 +102,7 @@ def export_case(case: str, out_dir: pathlib.Path) -> dict:
     }
 
 
-def run_tool(
-    exported: dict, prefix: str, out_dir: pathlib.Path, *flags: str, check=True
-):
+def run_tool(exported: dict, prefix: str, out_dir: pathlib.Path, *flags: str, check=True):
     """Runs tools/xla_cc/main.py in its own process (it pins the CPU and sets XLA_FLAGS)."""
     cmd = [
         sys.executable,
@@ -125,9 +118,7 @@ def run_tool(
         *flags,
     ]
     env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
-    done = subprocess.run(
-        cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if check and done.returncode:
         raise AssertionError(f"tool failed: {' '.join(cmd)}\n{done.stderr}")
     return done

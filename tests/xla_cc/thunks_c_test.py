@@ -11,26 +11,20 @@ from tools.xla_cc import program, thunks_c
 
 
 def _shape(dims, minor_to_major=None):
-    m2m = (
-        tuple(reversed(range(len(dims)))) if minor_to_major is None else minor_to_major
-    )
+    m2m = tuple(reversed(range(len(dims)))) if minor_to_major is None else minor_to_major
     return program.Shape("f32", tuple(dims), tuple(m2m))
 
 
 def _physical(array: np.ndarray, shape: program.Shape) -> np.ndarray:
     """The bytes XLA keeps for `array` under the shape's layout (major-to-minor order)."""
-    return np.ascontiguousarray(
-        np.transpose(array, tuple(reversed(shape.minor_to_major)))
-    )
+    return np.ascontiguousarray(np.transpose(array, tuple(reversed(shape.minor_to_major))))
 
 
 class ThunksCTest(parameterized.TestCase):
     def _run(self, thunk, arrays: list[np.ndarray]) -> None:
         work = pathlib.Path(self.create_tempdir().full_path)
         body = "\n".join(thunks_c.Emitter({}, "1", "launch").sequence((thunk,), "  "))
-        source = (
-            f"#include <stdint.h>\nint run(uint8_t** buf) {{\n{body}\n  return 0;\n}}\n"
-        )
+        source = f"#include <stdint.h>\nint run(uint8_t** buf) {{\n{body}\n  return 0;\n}}\n"
         (work / "t.c").write_text(source)
         cmd = ["cc", "-O1", "-shared", "-fPIC", "t.c", "-o", "t.so"]
         subprocess.run(cmd, cwd=work, check=True)
@@ -73,9 +67,7 @@ class ThunksCTest(parameterized.TestCase):
         x = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
         src, dst = _shape(x.shape), _shape(x.shape, (1, 2, 0))
         out = np.zeros(24, np.float32)
-        thunk = program.CopyThunk(
-            "copy", program.Slice(0, 0, 96), src, program.Slice(1, 0, 96), dst
-        )
+        thunk = program.CopyThunk("copy", program.Slice(0, 0, 96), src, program.Slice(1, 0, 96), dst)
         self._run(thunk, [x, out])
         np.testing.assert_array_equal(out, _physical(x, dst).ravel())
 
@@ -83,7 +75,7 @@ class ThunksCTest(parameterized.TestCase):
 def _einsum(ln, rn, lb, rb, lc, rc):
     letters = iter("abcdefghijklmnop")
     lhs, rhs = [""] * ln, [""] * rn
-    for a, b in zip(lb + lc, rb + rc):
+    for a, b in zip(lb + lc, rb + rc, strict=False):
         lhs[a] = rhs[b] = next(letters)
     free_l = [d for d in range(ln) if not lhs[d]]
     free_r = [d for d in range(rn) if not rhs[d]]

@@ -1,5 +1,7 @@
-"""Kernels XLA splits into workgroups (compiled for 2 CPUs) run every workgroup, including on
-32-bit targets where the workgroup id is read through the emulated 64-bit call frame."""
+"""Kernels XLA splits into workgroups (compiled for 2 CPUs) run every workgroup.
+
+Also on 32-bit targets where the workgroup id is read through the emulated 64-bit call frame.
+"""
 
 import os
 import pathlib

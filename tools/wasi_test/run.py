@@ -39,6 +39,7 @@ def run(wasm: pathlib.Path) -> tuple[int, str]:
 
 
 def main(argv: list[str]) -> None:
+    """Runs the module named on the command line."""
     if len(argv) != 2:
         raise app.UsageError("usage: run.py [--pass_line=TEXT] MODULE.wasm")
     status, output = run(pathlib.Path(argv[1]))

@@ -24,6 +24,8 @@ class BuildError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Toolchain:
+    """The pinned LLVM tools that build the object."""
+
     clang: str = "clang-19"
     ld_lld: str = "ld.lld-19"
     wasm_ld: str = "wasm-ld-19"
@@ -98,9 +100,7 @@ def build(
                 (work / f"xla{i}.o").write_bytes(blob)
                 objects.append(f"xla{i}.o")
         else:
-            objects = _compile_ir_kernels(
-                work, kernel_ir, kernel_names, target, tools, cpu
-            )
+            objects = _compile_ir_kernels(work, kernel_ir, kernel_names, target, tools, cpu)
         _run(
             [
                 tools.clang,

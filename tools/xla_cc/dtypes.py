@@ -15,6 +15,8 @@ class UnsupportedSignature(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class DType:
+    """An element type and its C spelling."""
+
     name: str  # HLO spelling
     c_type: str
     size: int
@@ -54,13 +56,9 @@ def lookup(name: str) -> DType:
     """Returns the C view of an HLO element type or raises `UnsupportedSignature`."""
     if name in _BY_NAME:
         return _BY_NAME[name]
-    hint = (
-        " (no portable C type)" if name in _NO_C_TYPE or name.startswith("f8") else ""
-    )
+    hint = " (no portable C type)" if name in _NO_C_TYPE or name.startswith("f8") else ""
     supported = ", ".join(d.name for d in _TABLE)
-    raise UnsupportedSignature(
-        f"element type '{name}'{hint} is not supported in C; supported: {supported}"
-    )
+    raise UnsupportedSignature(f"element type '{name}'{hint} is not supported in C; supported: {supported}")
 
 
 def literal_bytes(literal, dtype: str) -> bytes:

@@ -20,9 +20,7 @@ from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 _JAXLIB_LIBRARY = "libjax_common.so"
 # A serialized FileDescriptorProto starts with field 1 (name), e.g. "\n\x1axla/service/hlo.proto".
-_FDP_START = re.compile(
-    rb"\n(.)((?:xla|tsl|google|tensorflow|third_party|stablehlo|jax)[A-Za-z0-9_/.]*\.proto)\x12"
-)
+_FDP_START = re.compile(rb"\n(.)((?:xla|tsl|google|tensorflow|third_party|stablehlo|jax)[A-Za-z0-9_/.]*\.proto)\x12")
 _WELL_KNOWN = (
     "any",
     "duration",
@@ -65,9 +63,7 @@ def _fdp_extent(data: bytes, start: int) -> bytes:
 def _jaxlib_library() -> pathlib.Path:
     spec = importlib.util.find_spec("jaxlib")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError(
-            "jaxlib is not installed; it provides the XLA proto descriptors"
-        )
+        raise RuntimeError("jaxlib is not installed; it provides the XLA proto descriptors")
     return pathlib.Path(next(iter(spec.submodule_search_locations))) / _JAXLIB_LIBRARY
 
 
@@ -120,9 +116,7 @@ def enum_name(enum_full_name: str, number: int) -> str:
 def compilation_result_bytes(serialized_executable: bytes) -> bytes:
     """Strips the IFRT framing off `Client.serialize_executable` output."""
     header_len, pos = _varint(serialized_executable, 0)
-    wrapper = message_class("xla.ExecutableAndOptionsProto").FromString(
-        serialized_executable[pos + header_len :]
-    )
+    wrapper = message_class("xla.ExecutableAndOptionsProto").FromString(serialized_executable[pos + header_len :])
     return wrapper.serialized_executable
 
 

@@ -39,22 +39,16 @@ def configure_process(max_isa: str, force_llvm_gemm: bool, cpus: int = 1) -> Non
     if "jax" in sys.modules:
         raise RuntimeError("export.configure_process must run before jax is imported")
     if max_isa and max_isa not in _ISAS:
-        raise ValueError(
-            f"unknown --max_isa '{max_isa}'; choose one of {', '.join(_ISAS)}"
-        )
+        raise ValueError(f"unknown --max_isa '{max_isa}'; choose one of {', '.join(_ISAS)}")
     available = sorted(os.sched_getaffinity(0))
     if cpus > len(available):
-        raise ValueError(
-            f"--compile_cpus={cpus} but only {len(available)} CPUs are usable"
-        )
+        raise ValueError(f"--compile_cpus={cpus} but only {len(available)} CPUs are usable")
     os.sched_setaffinity(0, available[:cpus])
     flags = [os.environ.get("XLA_FLAGS", "")]
     if max_isa:
         flags.append(f"--xla_cpu_max_isa={max_isa}")
     if force_llvm_gemm:
-        flags.append(
-            "--xla_backend_extra_options=xla_force_enable_experimental_llvm_ir_gemm=true"
-        )
+        flags.append("--xla_backend_extra_options=xla_force_enable_experimental_llvm_ir_gemm=true")
     os.environ["XLA_FLAGS"] = " ".join(f for f in flags if f)
     # One device and no accelerator probing: the compile must not depend on the machine.
     os.environ["JAX_PLATFORMS"] = "cpu"
@@ -68,9 +62,7 @@ def compile_stablehlo(mlir_text: str) -> Exported:
     backend = xla_bridge.get_backend("cpu")
     with tempfile.TemporaryDirectory(prefix="xla_cc_dump_") as dump:
         overrides = dict(_COMPILE_OPTIONS, xla_dump_to=dump)
-        options = compiler.get_compile_options(
-            num_replicas=1, num_partitions=1, env_options_overrides=overrides
-        )
+        options = compiler.get_compile_options(num_replicas=1, num_partitions=1, env_options_overrides=overrides)
         devices = xla_client.DeviceList(tuple(backend.devices()[:1]))
         executable = backend.compile_and_load(mlir_text, devices, options)
         serialized = backend.serialize_executable(executable)

@@ -1,7 +1,9 @@
-"""Generates a C test program that runs a library on embedded inputs and compares every
-output with JAX's, first with 64-byte aligned arrays, then with misaligned ones (which the
-driver must stage). Prints integers only (so any printf works), `PASS`/`FAIL`, and returns the
-number of mismatches as the exit status.
+"""Generates a C test program that checks a library against JAX's outputs.
+
+It runs the library on embedded inputs and compares every output with JAX's, first with
+64-byte aligned arrays, then with misaligned ones (which the driver must stage). Prints
+integers only (so any printf works), `PASS`/`FAIL`, and returns the number of mismatches as
+the exit status.
 """
 
 import numpy as np
@@ -18,6 +20,7 @@ def _literal(value, dtype: str) -> str:
 
 
 def array(name: str, values: np.ndarray, dtype: str, extra: int = 0) -> str:
+    """A 64-byte aligned static C array holding `values` (plus `extra` zeros)."""
     flat = [_literal(v, dtype) for v in np.ravel(values)] + ["0"] * extra
     body = ", ".join(flat)
     return f"static {C_TYPES[dtype]} {name}[{len(flat)}] __attribute__((aligned(64))) = {{{body}}};"
@@ -44,18 +47,12 @@ def generate(
         "  uint8_t canary[64];",
         "} small __attribute__((aligned(64)));",
     ]
-    for leaf, value in zip(sig["inputs"], inputs):
+    for leaf, value in zip(sig["inputs"], inputs, strict=False):
         lines.append(array(f"in{leaf['index']}", value, leaf["dtype"], extra=1))
-        lines.append(
-            array(
-                f"in{leaf['index']}_mis", np.zeros(1), leaf["dtype"], extra=value.size
-            )
-        )
-    for leaf, value in zip(sig["outputs"], outputs):
+        lines.append(array(f"in{leaf['index']}_mis", np.zeros(1), leaf["dtype"], extra=value.size))
+    for leaf, value in zip(sig["outputs"], outputs, strict=False):
         lines.append(array(f"want{leaf['index']}", value, leaf["dtype"]))
-        lines.append(
-            array(f"got{leaf['index']}", np.zeros(value.size + 1), leaf["dtype"])
-        )
+        lines.append(array(f"got{leaf['index']}", np.zeros(value.size + 1), leaf["dtype"]))
     lines += [
         "static double max_err;",
         "static int check_f(double got, double want) {",
@@ -92,23 +89,16 @@ def generate(
     for leaf in sig["outputs"]:
         call_args.append(f"misaligned ? got{leaf['index']} + 1 : got{leaf['index']}")
     lines.append("  for (int k = 0; k < 64; ++k) small.canary[k] = 0xA5;")
+    lines.append(f"  int status = {prefix}_with_temp({', '.join(call_args)}, misaligned ? temp : small.t);")
+    lines.append("  for (int k = 0; k < 64; ++k) if (small.canary[k] != 0xA5) return 2000;")
     lines.append(
-        f"  int status = {prefix}_with_temp({', '.join(call_args)}, misaligned ? temp : small.t);"
-    )
-    lines.append(
-        "  for (int k = 0; k < 64; ++k) if (small.canary[k] != 0xA5) return 2000;"
-    )
-    lines.append(
-        f'  if (status) {{ printf("status %d: %s\\n", status, {prefix}_status_string(status)); '
-        "return 1000; }"
+        f'  if (status) {{ printf("status %d: %s\\n", status, {prefix}_status_string(status)); return 1000; }}'
     )
     lines.append("  int bad = 0;")
     for leaf in sig["outputs"]:
         i, n = leaf["index"], int(np.prod(leaf["shape"], dtype=int))
         check = f"check_{leaf['dtype']}"
-        lines.append(
-            f"  bad += {check}(misaligned ? got{i} + 1 : got{i}, want{i}, {n});"
-        )
+        lines.append(f"  bad += {check}(misaligned ? got{i} + 1 : got{i}, want{i}, {n});")
     lines += [
         "  return bad;",
         "}",

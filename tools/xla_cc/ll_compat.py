@@ -45,11 +45,7 @@ def _fix_fp_literals(line: str) -> str:
 
         def exact(m: re.Match) -> str:
             value = float(m.group(1))
-            return (
-                m.group(1)
-                if _as_float(value) == value
-                else _double_hex(_as_float(value))
-            )
+            return m.group(1) if _as_float(value) == value else _double_hex(_as_float(value))
 
         line = _DECIMAL.sub(exact, line)
     return line
@@ -59,8 +55,7 @@ def _strip_memory_locations(match: re.Match, keep_errnomem: bool) -> str:
     kept = [
         p.strip()
         for p in match.group(1).split(",")
-        if not p.strip().startswith("target_mem")
-        and (keep_errnomem or not p.strip().startswith("errnomem"))
+        if not p.strip().startswith("target_mem") and (keep_errnomem or not p.strip().startswith("errnomem"))
     ]
     return f"memory({', '.join(kept)})" if kept else ""
 
@@ -70,10 +65,7 @@ def downgrade(text: str, llvm: int) -> str:
     if not 19 <= llvm <= 23:
         raise ValueError(f"LLVM {llvm} is not supported; use 19 to 23")
     if llvm < 23:
-        text = "\n".join(
-            _fix_fp_literals(line) if not line.startswith("!") else line
-            for line in text.split("\n")
-        )
+        text = "\n".join(_fix_fp_literals(line) if not line.startswith("!") else line for line in text.split("\n"))
         # LLVM 23: `target_mem` locations; LLVM 21: `errnomem`.
         text = _MEMORY.sub(lambda m: _strip_memory_locations(m, llvm >= 21), text)
     if llvm < 22:
@@ -101,13 +93,9 @@ def retarget(text: str) -> str:
 def rename_kernels(text: str, names: dict[str, str]) -> str:
     """Renames defined kernel functions (`old -> new`) and gives them hidden visibility."""
     for old, new in names.items():
-        pattern = re.compile(
-            r"^define ([^@\n]*)@" + re.escape(old) + r"\(", re.MULTILINE
-        )
+        pattern = re.compile(r"^define ([^@\n]*)@" + re.escape(old) + r"\(", re.MULTILINE)
         text, count = pattern.subn(rf"define hidden \1@{new}(", text)
         if count != 1:
-            raise ValueError(
-                f"kernel {old} is not defined exactly once in its IR module"
-            )
+            raise ValueError(f"kernel {old} is not defined exactly once in its IR module")
         text = re.sub(r"@" + re.escape(old) + r"\b", "@" + new, text)
     return text

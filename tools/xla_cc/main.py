@@ -1,15 +1,15 @@
-"""hlo_cc_library's tool: XLA:CPU's code for a JAX function → C header + driver + object.
+r"""hlo_cc_library's tool: XLA:CPU's code for a JAX function → C header + driver + object.
 
 Usage (every input and output is a flag, so a Bazel action can declare them all):
 
-  python -m tools.xla_cc.main \\
-      --stablehlo=NAME.stablehlo.mlir --signature=NAME.signature.json \\
-      --prefix=quad --source_label=//examples:quad_hlo \\
-      --target=x86_64|cortex-m4f|wasm32 --kernels=host|ir [--max_isa=AVX2|SSE4_2|...] \\
-      [--cpu=haswell] \\
-      [--noforce_llvm_gemm] [--compile_cpus=1] \\
-      --out_header=quad.h --out_source=quad.c [--out_object=quad.o] \\
-      [--header_include=examples/quad.h] [--out_executable=quad.xla_cpu.pb] \\
+  python -m tools.xla_cc.main \
+      --stablehlo=NAME.stablehlo.mlir --signature=NAME.signature.json \
+      --prefix=quad --source_label=//examples:quad_hlo \
+      --target=x86_64|cortex-m4f|wasm32 --kernels=host|ir [--max_isa=AVX2|SSE4_2|...] \
+      [--cpu=haswell] \
+      [--noforce_llvm_gemm] [--compile_cpus=1] \
+      --out_header=quad.h --out_source=quad.c [--out_object=quad.o] \
+      [--header_include=examples/quad.h] [--out_executable=quad.xla_cpu.pb] \
       [--clang=clang-19 --ld_lld=ld.lld-19 --wasm_ld=wasm-ld-19 --objcopy=llvm-objcopy-19]
 
 Steps: compile the StableHLO with jaxlib's XLA:CPU client (one CPU, YNNPACK off,
@@ -48,29 +48,15 @@ from tools.xla_cc import (
     targets,
 )
 
-_STABLEHLO = flags.DEFINE_string(
-    "stablehlo", None, "Input: NAME.stablehlo.mlir from jax_hlo."
-)
-_SIGNATURE = flags.DEFINE_string(
-    "signature", None, "Input: NAME.signature.json from jax_hlo."
-)
+_STABLEHLO = flags.DEFINE_string("stablehlo", None, "Input: NAME.stablehlo.mlir from jax_hlo.")
+_SIGNATURE = flags.DEFINE_string("signature", None, "Input: NAME.signature.json from jax_hlo.")
 _PREFIX = flags.DEFINE_string("prefix", None, "C prefix of every public symbol.")
 _SOURCE_LABEL = flags.DEFINE_string("source_label", "", "Label named in the banners.")
-_TARGET = flags.DEFINE_string(
-    "target", "x86_64", f"One of {', '.join(targets.names())}."
-)
-_KERNELS = flags.DEFINE_enum(
-    "kernels", "ir", ["host", "ir"], "XLA's objects or IR recompiled."
-)
-_MAX_ISA = flags.DEFINE_string(
-    "max_isa", "", "xla_cpu_max_isa (default per target: AVX2 on x86_64, else SSE4_2)."
-)
-_CPU = flags.DEFINE_string(
-    "cpu", "", "-march for IR kernels on x86_64 (default: generic)."
-)
-_FORCE_GEMM = flags.DEFINE_bool(
-    "force_llvm_gemm", True, "Emit canonical GEMMs of any size as LLVM IR kernels."
-)
+_TARGET = flags.DEFINE_string("target", "x86_64", f"One of {', '.join(targets.names())}.")
+_KERNELS = flags.DEFINE_enum("kernels", "ir", ["host", "ir"], "XLA's objects or IR recompiled.")
+_MAX_ISA = flags.DEFINE_string("max_isa", "", "xla_cpu_max_isa (default per target: AVX2 on x86_64, else SSE4_2).")
+_CPU = flags.DEFINE_string("cpu", "", "-march for IR kernels on x86_64 (default: generic).")
+_FORCE_GEMM = flags.DEFINE_bool("force_llvm_gemm", True, "Emit canonical GEMMs of any size as LLVM IR kernels.")
 _COMPILE_CPUS = flags.DEFINE_integer(
     "compile_cpus",
     1,
@@ -79,9 +65,7 @@ _COMPILE_CPUS = flags.DEFINE_integer(
 )
 _OUT_HEADER = flags.DEFINE_string("out_header", None, "Output: NAME.h.")
 _OUT_SOURCE = flags.DEFINE_string("out_source", None, "Output: NAME.c (the driver).")
-_OUT_OBJECT = flags.DEFINE_string(
-    "out_object", None, "Output: relocatable object (optional)."
-)
+_OUT_OBJECT = flags.DEFINE_string("out_object", None, "Output: relocatable object (optional).")
 _OUT_EXECUTABLE = flags.DEFINE_string(
     "out_executable", None, "Output: xla.cpu.CompilationResultProto bytes (optional)."
 )
@@ -119,27 +103,17 @@ def _run() -> None:
     header_c.check_names(sig)
     mlir = pathlib.Path(_STABLEHLO.value).read_text()
     _check_inputs(mlir, target)
-    export.configure_process(
-        _MAX_ISA.value or target.default_max_isa, _FORCE_GEMM.value, _COMPILE_CPUS.value
-    )
+    export.configure_process(_MAX_ISA.value or target.default_max_isa, _FORCE_GEMM.value, _COMPILE_CPUS.value)
     exported = export.compile_stablehlo(mlir)
-    prog = program.from_compilation_result(
-        executable_proto.parse_compilation_result(exported.compilation_result)
-    )
+    prog = program.from_compilation_result(executable_proto.parse_compilation_result(exported.compilation_result))
     names = header_c.Names(_PREFIX.value)
     plan = memory_plan.plan(prog)
     symbols = program.kernel_symbols(prog.thunks)
     host = _KERNELS.value == "host"
-    kernel_names = (
-        {s: s for s in symbols}
-        if host
-        else build_object.ir_kernel_names(names.prefix, symbols)
-    )
+    kernel_names = {s: s for s in symbols} if host else build_object.ir_kernel_names(names.prefix, symbols)
     include = _HEADER_INCLUDE.value or pathlib.Path(_OUT_HEADER.value).name
     header = header_c.generate(names, sig, plan, _SOURCE_LABEL.value)
-    driver = driver_c.generate(
-        names, sig, prog, plan, kernel_names, include, _SOURCE_LABEL.value
-    )
+    driver = driver_c.generate(names, sig, prog, plan, kernel_names, include, _SOURCE_LABEL.value)
     pathlib.Path(_OUT_HEADER.value).write_text(header)
     pathlib.Path(_OUT_SOURCE.value).write_text(driver)
     if _OUT_EXECUTABLE.value:
@@ -154,15 +128,14 @@ def _run() -> None:
             kernel_ir=None if host else exported.kernel_ir,
             host_objects=prog.kernel_objects if host else None,
             kernel_names=kernel_names,
-            tools=build_object.Toolchain(
-                _CLANG.value, _LD_LLD.value, _WASM_LD.value, _OBJCOPY.value
-            ),
+            tools=build_object.Toolchain(_CLANG.value, _LD_LLD.value, _WASM_LD.value, _OBJCOPY.value),
             cpu=_CPU.value,
         )
         pathlib.Path(_OUT_OBJECT.value).write_bytes(obj)
 
 
 def main(argv: list[str]) -> None:
+    """Runs the tool; exits 1 with one error line on bad input."""
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     try:
@@ -180,7 +153,5 @@ def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    flags.mark_flags_as_required(
-        ["stablehlo", "signature", "prefix", "out_header", "out_source"]
-    )
+    flags.mark_flags_as_required(["stablehlo", "signature", "prefix", "out_header", "out_source"])
     app.run(main)

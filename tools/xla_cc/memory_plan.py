@@ -20,6 +20,8 @@ def _round_up(n: int) -> int:
 
 @dataclasses.dataclass(frozen=True)
 class Plan:
+    """Where every XLA allocation lives at run time."""
+
     temp_offset: dict[int, int]  # allocation index -> offset in scratch
     staging_offset: dict[int, int]  # parameter number -> staging offset in scratch
     output_alias: dict[int, int]  # allocation index -> result index computed in place
@@ -53,9 +55,7 @@ def plan(prog: program.Program) -> Plan:
     """
     alias = _output_aliases(prog)
     scratch = [a for a in prog.allocations if a.kind in ("temp", "thread_local")]
-    ordered = [a for a in scratch if a.index not in alias] + [
-        a for a in scratch if a.index in alias
-    ]
+    ordered = [a for a in scratch if a.index not in alias] + [a for a in scratch if a.index in alias]
     offsets, cursor = {}, 0
     for a in ordered:
         offsets[a.index] = cursor

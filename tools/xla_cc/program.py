@@ -25,6 +25,7 @@ class Shape:
 
     @property
     def count(self) -> int:
+        """Number of elements."""
         n = 1
         for d in self.dims:
             n *= d
@@ -32,6 +33,7 @@ class Shape:
 
     @property
     def nbytes(self) -> int:
+        """Size in bytes."""
         return self.count * dtypes.lookup(self.dtype).size
 
     def strides(self) -> tuple[int, ...]:
@@ -66,6 +68,8 @@ class Allocation:
 
 @dataclasses.dataclass(frozen=True)
 class KernelThunk:
+    """A call of an XLA kernel over its workgroups."""
+
     name: str
     symbol: str
     args: tuple[Slice, ...]  # operands, then results (kernel_c_api.h)
@@ -74,6 +78,8 @@ class KernelThunk:
 
 @dataclasses.dataclass(frozen=True)
 class CopyThunk:
+    """A copy between buffers, possibly changing the layout."""
+
     name: str
     src: Slice
     src_shape: Shape
@@ -83,6 +89,8 @@ class CopyThunk:
 
 @dataclasses.dataclass(frozen=True)
 class DotThunk:
+    """A matrix product XLA left to its runtime (Eigen)."""
+
     name: str
     lhs: Slice
     lhs_shape: Shape
@@ -98,6 +106,8 @@ class DotThunk:
 
 @dataclasses.dataclass(frozen=True)
 class WhileThunk:
+    """A while loop: condition and body sequences."""
+
     name: str
     cond: tuple["Thunk", ...]
     body: tuple["Thunk", ...]
@@ -107,6 +117,8 @@ class WhileThunk:
 
 @dataclasses.dataclass(frozen=True)
 class ConditionalThunk:
+    """A conditional: one sequence per branch."""
+
     name: str
     branches: tuple[tuple["Thunk", ...], ...]
     index: Slice
@@ -115,6 +127,8 @@ class ConditionalThunk:
 
 @dataclasses.dataclass(frozen=True)
 class CallThunk:
+    """A call of a nested sequence."""
+
     name: str
     body: tuple["Thunk", ...]
 
@@ -157,18 +171,14 @@ class _Decoder:
         self.result = result
         module = result.hlo_module.hlo_module
         self.module = module
-        self.instructions = {
-            i.id: i for c in module.computations for i in c.instructions
-        }
+        self.instructions = {i.id: i for c in module.computations for i in c.instructions}
         self.by_name = {i.name: i for c in module.computations for i in c.instructions}
         self.computations = {c.id: c for c in module.computations}
         assignment = result.buffer_assignment
         self.buffer_slice = {}
         for alloc in assignment.buffer_allocations:
             for assigned in alloc.assigned:
-                self.buffer_slice[assigned.logical_buffer_id] = Slice(
-                    alloc.index, assigned.offset, assigned.size
-                )
+                self.buffer_slice[assigned.logical_buffer_id] = Slice(alloc.index, assigned.offset, assigned.size)
         self.position = {}
         for buf in assignment.logical_buffers:
             key = (buf.defined_at.instruction_id, tuple(buf.defined_at.shape_index))
@@ -221,15 +231,9 @@ class _Decoder:
             elif alloc.is_entry_computation_parameter:
                 if len(alloc.parameter_shape_index):
                     raise dtypes.UnsupportedSignature("tuple-shaped entry parameters")
-                out.append(
-                    Allocation(alloc.index, alloc.size, "param", alloc.parameter_number)
-                )
+                out.append(Allocation(alloc.index, alloc.size, "param", alloc.parameter_number))
             elif alloc.is_constant:
-                out.append(
-                    Allocation(
-                        alloc.index, alloc.size, "constant", -1, self._content(alloc)
-                    )
-                )
+                out.append(Allocation(alloc.index, alloc.size, "constant", -1, self._content(alloc)))
             else:
                 out.append(Allocation(alloc.index, alloc.size, "temp"))
         return tuple(out)
@@ -238,26 +242,16 @@ class _Decoder:
         content = bytearray(alloc.size)
         buffers = {b.id: b for b in self.result.buffer_assignment.logical_buffers}
         for assigned in alloc.assigned:
-            ins = self.instructions[
-                buffers[assigned.logical_buffer_id].defined_at.instruction_id
-            ]
+            ins = self.instructions[buffers[assigned.logical_buffer_id].defined_at.instruction_id]
             shape = _shape(ins.shape)
             data = dtypes.literal_bytes(ins.literal, shape.dtype)
-            if len(shape.dims) > 1 and tuple(
-                ins.literal.shape.layout.minor_to_major
-            ) != (shape.minor_to_major):
-                raise UnsupportedThunk(
-                    f"constant {ins.name}: literal layout differs from buffer"
-                )
+            if len(shape.dims) > 1 and tuple(ins.literal.shape.layout.minor_to_major) != (shape.minor_to_major):
+                raise UnsupportedThunk(f"constant {ins.name}: literal layout differs from buffer")
             content[assigned.offset : assigned.offset + len(data)] = data
         return bytes(content)
 
     def entry_io(self):
-        entry = next(
-            c
-            for c in self.module.computations
-            if c.id == self.module.entry_computation_id
-        )
+        entry = next(c for c in self.module.computations if c.id == self.module.entry_computation_id)
         params = sorted(
             (i for i in entry.instructions if i.opcode == "parameter"),
             key=lambda i: i.parameter_number,

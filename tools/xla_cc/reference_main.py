@@ -1,7 +1,7 @@
-"""Writes a C test program that checks an hlo_cc_library against its jax_hlo reference data.
+r"""Writes a C test program that checks an hlo_cc_library against its jax_hlo reference data.
 
-  python -m tools.xla_cc.reference_main --signature=NAME.signature.json \\
-      --reference=NAME.reference.npz --prefix=quad --header_include=examples/cc/quad.h \\
+  python -m tools.xla_cc.reference_main --signature=NAME.signature.json \
+      --reference=NAME.reference.npz --prefix=quad --header_include=examples/cc/quad.h \
       --rtol=1e-5 --atol=1e-6 --out=quad_test.c
 
 The program embeds the reference inputs and JAX's outputs (`input_i` / `output_i` of the .npz),
@@ -30,6 +30,7 @@ _OUT = flags.DEFINE_string("out", None, "Output: the C test program.")
 
 
 def main(argv: list[str]) -> None:
+    """Writes the test program."""
     if len(argv) > 1:
         raise app.UsageError(f"unexpected arguments: {argv[1:]}")
     sig = json.loads(pathlib.Path(_SIGNATURE.value).read_text())

@@ -22,6 +22,7 @@ class Leaf:
 
     @property
     def count(self) -> int:
+        """Number of elements."""
         n = 1
         for d in self.shape:
             n *= d
@@ -29,14 +30,18 @@ class Leaf:
 
     @property
     def nbytes(self) -> int:
+        """Size in bytes."""
         return self.count * dtypes.lookup(self.dtype).size
 
     def logical(self) -> str:
+        """The logical type, e.g. `f32[8,16]`."""
         return f"{self.dtype}[{','.join(map(str, self.shape))}]"
 
 
 @dataclasses.dataclass(frozen=True)
 class Signature:
+    """A jax_hlo signature: flattened inputs and outputs in order."""
+
     function: str
     inputs: tuple[Leaf, ...]
     outputs: tuple[Leaf, ...]
@@ -51,9 +56,7 @@ class Signature:
 def _leaf(raw: dict, where: str) -> Leaf:
     name = raw["name"]
     if not _C_IDENT.fullmatch(name):
-        raise dtypes.UnsupportedSignature(
-            f"{where} name '{name}' is not a C identifier"
-        )
+        raise dtypes.UnsupportedSignature(f"{where} name '{name}' is not a C identifier")
     shape = raw["shape"]
     if not all(isinstance(d, int) and d >= 0 for d in shape):
         raise dtypes.UnsupportedSignature(

@@ -17,6 +17,8 @@ class UnknownTarget(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Target:
+    """A target the kernels and driver are compiled for."""
+
     name: str
     triple: str
     cflags: tuple[str, ...]
@@ -51,12 +53,12 @@ _BY_NAME = {t.name: t for t in _TARGETS}
 
 
 def names() -> tuple[str, ...]:
+    """The names of the known targets."""
     return tuple(_BY_NAME)
 
 
 def lookup(name: str) -> Target:
+    """The target named `name`; raises UnknownTarget."""
     if name not in _BY_NAME:
-        raise UnknownTarget(
-            f"unknown target '{name}'; known targets: {', '.join(_BY_NAME)}"
-        )
+        raise UnknownTarget(f"unknown target '{name}'; known targets: {', '.join(_BY_NAME)}")
     return _BY_NAME[name]

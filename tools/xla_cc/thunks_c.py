@@ -25,6 +25,7 @@ class Emitter:
         self.launch = launch
 
     def sequence(self, thunks: tuple[program.Thunk, ...], indent: str) -> list[str]:
+        """C statements running `thunks` in order."""
         lines = []
         for t in thunks:
             lines.extend(_EMITTERS[type(t)](self, t, indent))
@@ -53,14 +54,12 @@ def _loops(dims: tuple[int, ...], var: str, i: str) -> tuple[list[str], str]:
     """Nested `for` loops over `dims` with index variables var0.. and the body indent."""
     lines = []
     for d, n in enumerate(dims):
-        lines.append(
-            f"{i}{'  ' * d}for (uint64_t {var}{d} = 0; {var}{d} < {n}u; ++{var}{d})"
-        )
+        lines.append(f"{i}{'  ' * d}for (uint64_t {var}{d} = 0; {var}{d} < {n}u; ++{var}{d})")
     return lines, i + "  " * len(dims)
 
 
 def _offset(strides: tuple[int, ...], indices: list[str]) -> str:
-    terms = [f"{idx} * {st}u" for idx, st in zip(indices, strides) if st]
+    terms = [f"{idx} * {st}u" for idx, st in zip(indices, strides, strict=False) if st]
     return " + ".join(terms) or "0"
 
 
@@ -68,9 +67,7 @@ def _copy(e: Emitter, t: program.CopyThunk, i: str) -> list[str]:
     if t.src_shape.strides() == t.dst_shape.strides() or t.src_shape.count <= 1:
         if t.src == t.dst:
             return [f"{i}/* copy {t.name}: in place */"]
-        return [
-            f"{i}__builtin_memmove({ptr(t.dst)}, {ptr(t.src)}, {t.dst.size}u); /* {t.name} */"
-        ]
+        return [f"{i}__builtin_memmove({ptr(t.dst)}, {ptr(t.src)}, {t.dst.size}u); /* {t.name} */"]
     c = _elements(t.dst_shape)
     idx = [f"i{d}" for d in range(len(t.dst_shape.dims))]
     loops, body = _loops(t.dst_shape.dims, "i", i + "  ")
@@ -89,20 +86,12 @@ def _copy(e: Emitter, t: program.CopyThunk, i: str) -> list[str]:
 def _dot_indices(t: program.DotThunk) -> tuple[list[str], list[str], list[int]]:
     """HLO dot semantics: result dims are batch, lhs free, rhs free (in dimension order)."""
     nb = len(t.lhs_batch)
-    lhs_free = [
-        d
-        for d in range(len(t.lhs_shape.dims))
-        if d not in t.lhs_batch + t.lhs_contracting
-    ]
-    rhs_free = [
-        d
-        for d in range(len(t.rhs_shape.dims))
-        if d not in t.rhs_batch + t.rhs_contracting
-    ]
+    lhs_free = [d for d in range(len(t.lhs_shape.dims)) if d not in t.lhs_batch + t.lhs_contracting]
+    rhs_free = [d for d in range(len(t.rhs_shape.dims)) if d not in t.rhs_batch + t.rhs_contracting]
     lhs, rhs = [""] * len(t.lhs_shape.dims), [""] * len(t.rhs_shape.dims)
-    for j, (ld, rd) in enumerate(zip(t.lhs_batch, t.rhs_batch)):
+    for j, (ld, rd) in enumerate(zip(t.lhs_batch, t.rhs_batch, strict=False)):
         lhs[ld] = rhs[rd] = f"o{j}"
-    for j, (ld, rd) in enumerate(zip(t.lhs_contracting, t.rhs_contracting)):
+    for j, (ld, rd) in enumerate(zip(t.lhs_contracting, t.rhs_contracting, strict=False)):
         lhs[ld] = rhs[rd] = f"k{j}"
     for j, d in enumerate(lhs_free):
         lhs[d] = f"o{nb + j}"
@@ -114,10 +103,8 @@ def _dot_indices(t: program.DotThunk) -> tuple[list[str], list[str], list[int]]:
 
 def _loop_range(dims, names: list[str], indent: str) -> tuple[list[str], str]:
     lines = []
-    for n, (size, name) in enumerate(zip(dims, names)):
-        lines.append(
-            f"{indent}{'  ' * n}for (uint64_t {name} = 0; {name} < {size}u; ++{name})"
-        )
+    for n, (size, name) in enumerate(zip(dims, names, strict=False)):
+        lines.append(f"{indent}{'  ' * n}for (uint64_t {name} = 0; {name} < {size}u; ++{name})")
     return lines, indent + "  " * len(names)
 
 
@@ -135,14 +122,9 @@ def _dot(e: Emitter, t: program.DotThunk, i: str) -> list[str]:
     out_at = f"out[{_offset(t.out_shape.strides(), [f'o{d}' for d in range(n_out)])}]"
     outer_loops, body = _loop_range(t.out_shape.dims, outer, i + "  ")
     zero_loops, zero_body = _loop_range(inner_dims, inner_names, body + "  ")
-    k_loops, k_body = _loop_range(
-        contracting, [f"k{d}" for d in range(len(contracting))], body + "  "
-    )
+    k_loops, k_body = _loop_range(contracting, [f"k{d}" for d in range(len(contracting))], body + "  ")
     r_loops, r_body = _loop_range(inner_dims, inner_names, k_body)
-    product = (
-        f"lhs[{_offset(t.lhs_shape.strides(), lhs_idx)}] * "
-        f"rhs[{_offset(t.rhs_shape.strides(), rhs_idx)}]"
-    )
+    product = f"lhs[{_offset(t.lhs_shape.strides(), lhs_idx)}] * rhs[{_offset(t.rhs_shape.strides(), rhs_idx)}]"
     return [
         f"{i}{{ /* dot {t.name} */",
         f"{i}  const {c}* restrict lhs = (const {c}*){ptr(t.lhs)};",
