@@ -5,11 +5,11 @@ import tempfile
 
 from absl.testing import absltest, parameterized
 
-from tests.xla_cc import e2e, host_test
+from tests.xla_cc import e2e
 
 
 class CortexM4FTest(parameterized.TestCase):
-    @parameterized.parameters(*host_test.selected("XLA_CC_CASES", host_test.CASES))
+    @parameterized.parameters(*e2e.selected("XLA_CC_CASES", e2e.CASES))
     def test_matches_jax(self, case):
         with tempfile.TemporaryDirectory() as tmp:
             result = e2e.run_cortex_m4f(case, pathlib.Path(tmp))

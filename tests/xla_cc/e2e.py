@@ -6,11 +6,30 @@ back as qemu's), and wasm32 WASI modules under wasmtime.
 """
 
 import dataclasses
+import os
 import pathlib
 import subprocess
 
 from tests.xla_cc import run_wasi, testlib
 from tools.xla_cc import harness_c
+
+# The cases every target runs.
+CASES = (
+    "quadratic",
+    "quadratic_grad",
+    "mlp",
+    "mlp_loss_grad",
+    "control_flow",
+    "scan_rnn",
+    "mlp_const",
+)
+
+
+def selected(variable: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """The comma-separated values of an environment variable, or `default`."""
+    value = os.environ.get(variable, "")
+    return tuple(v for v in value.split(",") if v) or default
+
 
 # f32 tolerance for every case: XLA's objects are bit-exact except where the dot order or FMA
 # contraction differs (jax.jit uses YNNPACK dots; recompiled IR contracts differently).

@@ -16,10 +16,10 @@ import pathlib
 import subprocess
 import tempfile
 
-from tests.xla_cc import e2e, host_test, testlib
+from tests.xla_cc import e2e, testlib
 from tools.xla_cc import harness_c
 
-_CASES = host_test.CASES
+_CASES = e2e.CASES
 _TARGETS = (
     ("x86_64", "host"),
     ("x86_64", "ir"),
