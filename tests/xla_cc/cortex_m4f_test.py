@@ -9,7 +9,7 @@ from tests.xla_cc import e2e
 
 
 class CortexM4FTest(parameterized.TestCase):
-    @parameterized.parameters(*e2e.selected("XLA_CC_CASES", e2e.CASES))
+    @parameterized.product(case=e2e.selected("XLA_CC_CASES", e2e.CASES))
     def test_matches_jax(self, case):
         with tempfile.TemporaryDirectory() as tmp:
             result = e2e.run_cortex_m4f(case, pathlib.Path(tmp))

@@ -9,7 +9,7 @@ from tests.xla_cc import e2e
 
 
 class Wasm32Test(parameterized.TestCase):
-    @parameterized.parameters(*e2e.selected("XLA_CC_CASES", e2e.CASES))
+    @parameterized.product(case=e2e.selected("XLA_CC_CASES", e2e.CASES))
     def test_matches_jax(self, case):
         with tempfile.TemporaryDirectory() as tmp:
             result = e2e.run_wasm32(case, pathlib.Path(tmp))
