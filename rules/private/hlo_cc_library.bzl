@@ -215,7 +215,7 @@ def hlo_cc_library(
     `//platforms:wasm32`. Also creates `NAME_files` (the generated `NAME.h`, `NAME.c` for
     reading, `NAME.o`; see `hlo_cc_library_files`).
 
-    Example (docs/rules.md shows this docstring preformatted):
+    Example:
 
         hlo_cc_library(name = "quadratic_cc", src = "//examples:quadratic")
         cc_binary(name = "quadratic_main", srcs = ["quadratic_main.cc"], deps = [":quadratic_cc"])
