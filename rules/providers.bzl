@@ -42,3 +42,18 @@ WasmModuleInfo = provider(
         "reference": "File: the jax_hlo reference inputs and outputs to check the module against.",
     },
 )
+
+HloCcInfo = provider(
+    doc = "The C library hlo_cc_library generated for one jax_hlo target.",
+    fields = {
+        "prefix": "string: C prefix of the public symbols.",
+        "header": "File: the public header (NAME.h).",
+        "header_include": "string: how to include the header (its path from the repository root).",
+        "source": "File: the generated driver (NAME.c), for reading; it is compiled into `object`.",
+        "object": "File: relocatable object with driver and kernels (NAME.o).",
+        "target": "string: the tool's target (x86_64, cortex-m4f or wasm32).",
+        "kernels": "string: ir or host.",
+        "signature": "File: the jax_hlo signature the header follows.",
+        "reference": "File: the jax_hlo reference inputs and outputs.",
+    },
+)

@@ -38,10 +38,13 @@ def _begin(ctx):
 def _end(env):
     return [AnalysisTestResultInfo(success = not env.failures, message = "\n".join(env.failures))]
 
-def _make(implementation, expect_failure = False, attrs = {}):
+def _make(implementation, expect_failure = False, attrs = {}, cfg = None):
+    """An analysis test rule; `cfg` (an analysis_test_transition) replaces the default one."""
     all_attrs = dict(attrs)
     target_attr = {"aspects": [_actions_aspect], "mandatory": True}
-    if expect_failure:
+    if cfg:
+        target_attr["cfg"] = cfg
+    elif expect_failure:
         target_attr["cfg"] = _allow_failures
     all_attrs["target_under_test"] = attr.label(**target_attr)
     return rule(implementation = implementation, analysis_test = True, attrs = all_attrs)
@@ -74,8 +77,22 @@ def _analysis_failure_test_impl(ctx):
         _contains(env, messages, fragment, "failure message")
     return _end(env)
 
+_FAILURE_ATTRS = {"expected_fragments": attr.string_list(mandatory = True)}
+
 analysis_failure_test = _make(
     _analysis_failure_test_impl,
     expect_failure = True,
-    attrs = {"expected_fragments": attr.string_list(mandatory = True)},
+    attrs = _FAILURE_ATTRS,
 )
+
+def make_failure_test(cfg):
+    """An analysis_failure_test rule whose target is analysed under `cfg`.
+
+    Args:
+      cfg: an analysis_test_transition that also sets --allow_analysis_failures (e.g. to
+        analyse the target for another platform).
+
+    Returns:
+      The test rule.
+    """
+    return _make(_analysis_failure_test_impl, attrs = _FAILURE_ATTRS, cfg = cfg)

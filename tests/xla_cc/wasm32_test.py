@@ -1,0 +1,20 @@
+"""Every example linked into a wasm32 WASI module and run in wasmtime."""
+
+import pathlib
+import tempfile
+
+from absl.testing import absltest, parameterized
+
+from tests.xla_cc import e2e
+
+
+class Wasm32Test(parameterized.TestCase):
+    @parameterized.product(case=e2e.selected("XLA_CC_CASES", e2e.CASES))
+    def test_matches_jax(self, case):
+        with tempfile.TemporaryDirectory() as tmp:
+            result = e2e.run_wasm32(case, pathlib.Path(tmp))
+            self.assertTrue(result.passed, f"{case}: status {result.status}: {result.output}")
+
+
+if __name__ == "__main__":
+    absltest.main()
