@@ -1,0 +1,1 @@
+"""HLO op families; importing a module registers its ops (see `registry.py`)."""
