@@ -1,0 +1,89 @@
+"""Validation of one sample by execution: JAX's outputs finite, our parser, our WASM compiler.
+
+Tolerances (|wasm - jax| <= atol + rtol * |jax|, elementwise) are stated per dtype and are
+loose enough for a different summation order and for the WASM math library's few-ULP
+transcendentals, and tight enough that a wrong op (add for subtract, a transposed operand)
+fails: integers and booleans must match exactly.
+"""
+
+import re
+from typing import Any
+
+import numpy as np
+
+TOLERANCE = {"f32": {"rtol": 1e-4, "atol": 1e-5}, "f64": {"rtol": 1e-9, "atol": 1e-12}}
+EXACT = {"rtol": 0.0, "atol": 0.0}
+_OP = re.compile(r"op '([\w.-]+)'")
+
+
+def finite(outputs: list[np.ndarray]) -> dict[str, Any]:
+    """Whether every float output is finite; the indices of outputs that are not."""
+    bad = [i for i, o in enumerate(outputs) if o.dtype.kind in "fc" and not np.all(np.isfinite(o))]
+    return {"finite": not bad, "nonfinite_outputs": bad}
+
+
+def parses(text: str) -> str:
+    """ "ok", or our HLO parser's first error line."""
+    from tools.hlo_wasm import ir, parse
+
+    try:
+        parse.parse(text)
+    except ir.CompileError as error:
+        return "error: " + str(error).split("\n")[0][:300]
+    except Exception as error:  # noqa: BLE001 - a parser crash is a parser bug: recorded.
+        return "crash: %s: %s" % (type(error).__name__, str(error).split("\n")[0][:300])
+    return "ok"
+
+
+def _compare(got: list[np.ndarray], expected: list[np.ndarray], outputs: list[dict]) -> dict[str, Any]:
+    worst = 0.0
+    for index, (g, e, entry) in enumerate(zip(got, expected, outputs, strict=True)):
+        tol = TOLERANCE.get(entry["dtype"], EXACT)
+        g = np.asarray(g)
+        if g.shape != e.shape:
+            return {"status": "mismatch", "output": index, "detail": "shape %s vs %s" % (g.shape, e.shape)}
+        if e.dtype.kind in "fc":
+            both_nan = np.isnan(g) & np.isnan(e)
+            same_inf = np.isinf(e) & (g == e)
+            err = np.where(both_nan | same_inf, 0.0, np.abs(g.astype(np.float64) - e.astype(np.float64)))
+            bound = tol["atol"] + tol["rtol"] * np.abs(e.astype(np.float64))
+            err = np.nan_to_num(err, nan=np.inf)
+            if np.any(err > bound):
+                worst_at = int(np.argmax(err - bound))
+                return {
+                    "status": "mismatch",
+                    "output": index,
+                    "detail": "max |err| %.3g at flat index %d (got %r, want %r)"
+                    % (float(err.max()), worst_at, float(g.ravel()[worst_at]), float(e.ravel()[worst_at])),
+                }
+            worst = max(worst, float(err.max()) if err.size else 0.0)
+        elif not np.array_equal(g, e):
+            where = int(np.argmax(g.ravel() != e.ravel()))
+            return {"status": "mismatch", "output": index, "detail": "first difference at flat index %d" % where}
+    used = sorted({e["dtype"] for e in outputs})
+    return {"status": "match", "max_abs_err": worst, "tolerance": {d: TOLERANCE.get(d, EXACT) for d in used}}
+
+
+def wasm(hlo: str, name: str, sig: dict, inputs: list[np.ndarray], expected: list[np.ndarray]) -> dict[str, Any]:
+    """Compiles `hlo` with our compiler, runs it in wasmtime, compares with JAX's outputs.
+
+    Returns a dict with `status`: match, mismatch, compile_error (with `op` when the compiler
+    named the op that stopped it), runtime_error or internal_error (a compiler crash).
+    """
+    from tools.hlo_wasm import compile as compiler
+    from tools.hlo_wasm import ir
+    from tools.hlo_wasm.runner import Runner
+
+    try:
+        art = compiler.compile_hlo(hlo, name, sig)
+    except ir.CompileError as error:
+        message = str(error).split("\n")[0][:300]
+        match = _OP.search(message)
+        return {"status": "compile_error", "op": match.group(1) if match else None, "error": message}
+    except Exception as error:  # noqa: BLE001 - a compiler crash is a compiler bug: recorded.
+        return {"status": "internal_error", "op": None, "error": "%s: %s" % (type(error).__name__, str(error)[:300])}
+    try:
+        got = Runner(art.wasm, art.manifest)(*inputs)
+    except Exception as error:  # noqa: BLE001 - a trap or runner failure is recorded.
+        return {"status": "runtime_error", "op": None, "error": "%s: %s" % (type(error).__name__, str(error)[:300])}
+    return _compare(got, expected, sig["outputs"])
