@@ -88,7 +88,7 @@ def _array_step(b: Builder, rng: random.Random, v: Var) -> Var:
 
 
 def array(rng: random.Random, depth: int) -> Program:
-    """reshape / transpose / concatenate / slice / flip / pad / roll / stack / tile / squeeze."""
+    """Reshape, transpose / concatenate / slice / flip / pad / roll / stack / tile / squeeze."""
     b = Builder(rng)
     dtype = pick_dtype(rng)
     v = b.param(dtype, pick_shape(rng, min_rank=1, max_size=128))

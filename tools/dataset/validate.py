@@ -23,7 +23,7 @@ def finite(outputs: list[np.ndarray]) -> dict[str, Any]:
 
 
 def parses(text: str) -> str:
-    """ "ok", or our HLO parser's first error line."""
+    """Returns "ok", or our HLO parser's first error line."""
     from tools.hlo_wasm import ir, parse
 
     try:
