@@ -1,0 +1,85 @@
+"""A deliberately broken sample is caught by validation; tolerances behave as stated."""
+
+import numpy as np
+from absl.testing import absltest
+
+from tools.dataset import builder, sample, validate
+from tools.dataset.program import Param, Program
+
+
+def _program(body, result, dtype="f32", shape=(4,)):
+    return Program("arithmetic", (Param("x", dtype, shape), Param("y", dtype, shape)), tuple(body), result, "Test.")
+
+
+class ValidateTest(absltest.TestCase):
+    def test_correct_sample_matches(self):
+        rec = sample.build(_program(["a = x * y + x"], "a"), seed=0, index=0)
+        self.assertEqual(rec["validation"]["wasm"]["status"], "match")
+        self.assertEqual(rec["validation"]["parse"], {"hlo": "ok", "hlo_optimized": "ok"})
+
+    def test_wrong_op_in_the_compiled_hlo_is_a_mismatch(self):
+        # The HLO our compiler gets says subtract where JAX computed add.
+        rec = sample.build(
+            _program(["a = x + y"], "a"), seed=0, index=0, tamper=lambda hlo: hlo.replace(" add(", " subtract(")
+        )
+        self.assertEqual(rec["validation"]["wasm"]["status"], "mismatch")
+        self.assertEqual(rec["validation"]["wasm"]["output"], 0)
+
+    def test_integer_off_by_one_is_a_mismatch(self):
+        rec = sample.build(
+            _program(["a = x + y"], "a", dtype="s32"),
+            seed=0,
+            index=0,
+            tamper=lambda hlo: hlo.replace(
+                "ROOT", "one = s32[] constant(1)\n  b = s32[4]{0} broadcast(one), dimensions={}\n  ROOT", 1
+            ).replace("add(x.1, y.1)", "add(x.1, b)"),
+        )
+        self.assertIn(rec["validation"]["wasm"]["status"], ("mismatch", "compile_error"))
+
+    def test_non_finite_output_is_flagged(self):
+        rec = sample.build(_program(["a = jnp.log(x) + y"], "a"), seed=0, index=0)
+        jax_result = rec["validation"]["jax"]
+        self.assertEqual(jax_result["status"], "ok")
+        self.assertFalse(jax_result["finite"])
+        self.assertEqual(jax_result["nonfinite_outputs"], [0])
+
+    def test_a_function_that_raises_is_recorded_not_fatal(self):
+        rec = sample.build(_program(["a = x @ jnp.ones((3, 3))"], "a"), seed=0, index=0)
+        self.assertEqual(rec["validation"]["jax"]["status"], "error")
+        self.assertIn("TypeError", rec["validation"]["jax"]["error"])
+        self.assertIsNone(rec["hlo"])
+        self.assertEqual(rec["validation"]["wasm"]["status"], "skipped")
+
+    def test_unparseable_hlo_names_the_problem(self):
+        self.assertStartsWith(validate.parses("ENTRY main {\n  x = f32[2] frobnicate(\n}\n"), "error:")
+        self.assertEqual(validate.parses("ENTRY main {\n  ROOT x = f32[2]{0} parameter(0)\n}\n"), "ok")
+
+    def test_tolerance_f32(self):
+        outputs = [{"dtype": "f32"}]
+        want = np.array([1.0, 100.0], np.float32)
+        within = want * np.float32(1 + 5e-5)
+        beyond = want * np.float32(1 + 5e-4)
+        self.assertEqual(validate._compare([within], [want], outputs)["status"], "match")
+        self.assertEqual(validate._compare([beyond], [want], outputs)["status"], "mismatch")
+
+    def test_nan_where_jax_has_nan_matches(self):
+        want = np.array([np.nan, 1.0, np.inf])
+        self.assertEqual(validate._compare([want.copy()], [want], [{"dtype": "f64"}])["status"], "match")
+        for got in ([0.0, 1.0, np.inf], [np.nan, 1.0, 1e308], [np.nan, np.nan, np.inf]):
+            result = validate._compare([np.array(got)], [want], [{"dtype": "f64"}])
+            self.assertEqual(result["status"], "mismatch", got)
+
+    def test_unsupported_op_is_named(self):
+        program = Program(
+            "linalg", (Param("x", "f32", (4, 4)),), ("a = jnp.linalg.det(x)",), "a", "Det.", decomposition=True
+        )
+        wasm = sample.build(program, seed=0, index=0)["validation"]["wasm"]
+        self.assertEqual(wasm["status"], "compile_error")
+        self.assertEqual(wasm["op"], "custom-call")
+
+    def test_float_dtypes_have_a_stated_tolerance(self):
+        self.assertEqual(set(validate.TOLERANCE), set(builder.FLOATS))
+
+
+if __name__ == "__main__":
+    absltest.main()
