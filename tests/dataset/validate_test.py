@@ -15,6 +15,7 @@ class ValidateTest(absltest.TestCase):
     def test_correct_sample_matches(self):
         rec = sample.build(_program(["a = x * y + x"], "a"), seed=0, index=0)
         self.assertEqual(rec["validation"]["wasm"]["status"], "match")
+        self.assertEqual(rec["validation"]["wasm_optimized"]["status"], "match")
         self.assertEqual(rec["validation"]["parse"], {"hlo": "ok", "hlo_optimized": "ok"})
 
     def test_wrong_op_in_the_compiled_hlo_is_a_mismatch(self):

@@ -27,7 +27,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "hlo": ((str, type(None)), "HLO text before optimisation"),
     "hlo_optimized": ((str, type(None)), "HLO after XLA:CPU optimisation, stack-frame metadata removed"),
     "hlo_ops": (dict, "opcode -> count in the unoptimised HLO"),
-    "validation": (dict, "`jax`, `parse` and `wasm` results (see docs/dataset.md)"),
+    "validation": (dict, "`jax`, `parse`, `wasm` and `wasm_optimized` results (see docs/dataset.md)"),
     "content_hash": (str, "SHA-256 of source, inputs, transform and every IR"),
 }
 _HASHED = ("source", "inputs", "transform", "jaxpr", "stablehlo", "hlo", "hlo_optimized")
@@ -64,7 +64,7 @@ def check(record: dict[str, Any]) -> list[str]:
     if record["content_hash"] != content_hash(record):
         errors.append("content_hash does not match the content")
     validation = record["validation"]
-    for part in ("jax", "parse", "wasm"):
+    for part in ("jax", "parse", "wasm", "wasm_optimized"):
         if part not in validation:
             errors.append("validation.%s missing" % part)
     return errors

@@ -13,11 +13,17 @@ def _wasm_signature(program: Program, lowered: lowering.Lowered) -> dict:
 
 
 def validation(program: Program, lowered: lowering.Lowered, hlo: str) -> dict[str, Any]:
-    """The `validation` field for a program JAX ran; `hlo` is what our compiler is given."""
+    """The `validation` field for a program JAX ran; `hlo` is what our compiler is given.
+
+    Our compiler must accept HLO before and after XLA's optimisation (DESIGN.md), so both are
+    compiled and run: `wasm` from the unoptimised HLO, `wasm_optimized` from the optimised one.
+    """
+    sig = _wasm_signature(program, lowered)
     return {
         "jax": dict(status="ok", **validate.finite(lowered.output_arrays)),
         "parse": {"hlo": validate.parses(lowered.hlo), "hlo_optimized": validate.parses(lowered.hlo_optimized)},
-        "wasm": validate.wasm(hlo, "f", _wasm_signature(program, lowered), lowered.input_arrays, lowered.output_arrays),
+        "wasm": validate.wasm(hlo, "f", sig, lowered.input_arrays, lowered.output_arrays),
+        "wasm_optimized": validate.wasm(lowered.hlo_optimized, "f", sig, lowered.input_arrays, lowered.output_arrays),
     }
 
 
@@ -40,7 +46,12 @@ def build(program: Program, seed: int, index: int, tamper: Callable[[str], str] 
     except lowering.JaxError as error:
         rec.update(inputs=[], outputs=[], jaxpr=None, stablehlo=None, hlo=None, hlo_optimized=None)
         skipped = {"status": "skipped", "op": None, "error": "JAX failed"}
-        rec["validation"] = {"jax": {"status": "error", "error": str(error)}, "parse": {}, "wasm": skipped}
+        rec["validation"] = {
+            "jax": {"status": "error", "error": str(error)},
+            "parse": {},
+            "wasm": skipped,
+            "wasm_optimized": skipped,
+        }
     else:
         rec.update(
             inputs=lowered.inputs,

@@ -24,6 +24,7 @@ class Stats:
         self.finite = 0
         self.parse_ok = collections.Counter()
         self.wasm = collections.Counter()
+        self.wasm_optimized = collections.Counter()
         self.wasm_by_category: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         self.stopping_ops = collections.Counter()
         self.mismatch_ops = collections.Counter()
@@ -47,6 +48,12 @@ class Stats:
             self.finite += validation["jax"]["finite"]
         for which, result in validation["parse"].items():
             self.parse_ok[which] += result == "ok"
+        optimized = validation["wasm_optimized"]
+        self.wasm_optimized[optimized["status"]] += 1
+        if optimized["status"] in ("compile_error", "internal_error", "runtime_error", "mismatch"):
+            self.stopping_ops[
+                "optimised HLO: " + (optimized.get("op") or _error_kind(optimized.get("error") or "mismatch"))
+            ] += 1
         wasm = validation["wasm"]
         self.wasm[wasm["status"]] += 1
         self.wasm_by_category[rec["category"]][wasm["status"]] += 1
@@ -128,7 +135,7 @@ def markdown(stats: Stats, title: str, dedup_counts: dict[str, int] | None, plot
         [(c,) + tuple(s.wasm_by_category[c][st] for st in WASM_STATUSES) for c in sorted(s.wasm_by_category)],
     )
     if s.stopping_ops:
-        out += ["### What stopped our WASM compiler", ""]
+        out += ["### What stopped our WASM compiler (or, for optimised HLO, disagreed)", ""]
         out += _table(("op or error", "samples"), s.stopping_ops.most_common())
     if s.mismatch_ops:
         out += ["### Ops present in samples where WASM disagreed with JAX", ""]
