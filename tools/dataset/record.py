@@ -27,7 +27,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "hlo": ((str, type(None)), "HLO text before optimisation"),
     "hlo_optimized": ((str, type(None)), "HLO after XLA:CPU optimisation, stack-frame metadata removed"),
     "hlo_ops": (dict, "opcode -> count in the unoptimised HLO"),
-    "validation": (dict, "`jax`, `parse`, `wasm` and `wasm_optimized` results (see docs/dataset.md)"),
+    "validation": (dict, "`jax`, `parse`, `wasm` and `wasm_optimized` results"),
     "content_hash": (str, "SHA-256 of source, inputs, transform and every IR"),
 }
 _HASHED = ("source", "inputs", "transform", "jaxpr", "stablehlo", "hlo", "hlo_optimized")
