@@ -28,6 +28,7 @@ class Stats:
         self.wasm_by_category: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         self.stopping_ops = collections.Counter()
         self.mismatch_ops = collections.Counter()
+        self.stopping_example: dict[tuple[str, str], str] = {}
         self.decompositions = 0
 
     def add(self, rec: dict[str, Any]) -> None:
@@ -48,19 +49,22 @@ class Stats:
             self.finite += validation["jax"]["finite"]
         for which, result in validation["parse"].items():
             self.parse_ok[which] += result == "ok"
-        optimized = validation["wasm_optimized"]
-        self.wasm_optimized[optimized["status"]] += 1
-        if optimized["status"] in ("compile_error", "internal_error", "runtime_error", "mismatch"):
-            self.stopping_ops[
-                "optimised HLO: " + (optimized.get("op") or _error_kind(optimized.get("error") or "mismatch"))
-            ] += 1
-        wasm = validation["wasm"]
-        self.wasm[wasm["status"]] += 1
-        self.wasm_by_category[rec["category"]][wasm["status"]] += 1
-        if wasm["status"] in ("compile_error", "internal_error", "runtime_error"):
-            self.stopping_ops[wasm.get("op") or _error_kind(wasm["error"])] += 1
-        if wasm["status"] == "mismatch":
+        self.wasm_by_category[rec["category"]][validation["wasm"]["status"]] += 1
+        for which in ("wasm", "wasm_optimized"):
+            self._add_wasm(rec, which, validation[which])
+
+    def _add_wasm(self, rec: dict[str, Any], which: str, result: dict[str, Any]) -> None:
+        getattr(self, which)[result["status"]] += 1
+        if result["status"] in ("match", "skipped"):
+            return
+        source = "unoptimised" if which == "wasm" else "optimised"
+        if result["status"] == "mismatch":
+            key = (source, "mismatch (wrong result)")
             self.mismatch_ops.update(rec["hlo_ops"].keys())
+        else:
+            key = (source, result.get("op") or _error_kind(result["error"]))
+        self.stopping_ops[key] += 1
+        self.stopping_example.setdefault(key, rec["id"])
 
     def add_all(self, records: Iterable[dict[str, Any]]) -> "Stats":
         """Counts every record; returns self."""
@@ -70,8 +74,12 @@ class Stats:
 
 
 def _error_kind(message: str) -> str:
-    """An error message without its location, short enough to group by."""
-    return re.sub(r"HLO line \d+: ", "", message)[:80]
+    """An error message without its location and instruction names, short enough to group by."""
+    message = re.sub(r"HLO line \d+: ", "", message)
+    message = re.sub(r"^[\w.-]+ = ", "", message)  # "bitcast.3 = bitcast: ..." -> "bitcast: ..."
+    message = re.sub(r"%[\w.-]*\)?|'[\w.-]*\.\d+'", "…", message)  # Instruction names.
+    message = re.sub(r"/\*index=\d+\*/", "/*index=N*/", message)
+    return message[:100]
 
 
 def _pct(part: int, whole: int) -> str:
@@ -122,6 +130,12 @@ def markdown(stats: Stats, title: str, dedup_counts: dict[str, int] | None, plot
             ),
             ("WASM compiled and matched JAX", s.wasm["match"], wasm_tried, _pct(s.wasm["match"], wasm_tried)),
             (
+                "WASM from the optimised HLO matched JAX",
+                s.wasm_optimized["match"],
+                wasm_tried,
+                _pct(s.wasm_optimized["match"], wasm_tried),
+            ),
+            (
                 "WASM matched, decompositions excluded",
                 s.wasm["match"],
                 wasm_tried - s.decompositions,
@@ -135,8 +149,11 @@ def markdown(stats: Stats, title: str, dedup_counts: dict[str, int] | None, plot
         [(c,) + tuple(s.wasm_by_category[c][st] for st in WASM_STATUSES) for c in sorted(s.wasm_by_category)],
     )
     if s.stopping_ops:
-        out += ["### What stopped our WASM compiler (or, for optimised HLO, disagreed)", ""]
-        out += _table(("op or error", "samples"), s.stopping_ops.most_common())
+        out += ["### Where our WASM compiler failed or disagreed with JAX", ""]
+        out += _table(
+            ("HLO given", "op or error", "samples", "first sample"),
+            [(hlo, kind, n, s.stopping_example[(hlo, kind)]) for (hlo, kind), n in s.stopping_ops.most_common()],
+        )
     if s.mismatch_ops:
         out += ["### Ops present in samples where WASM disagreed with JAX", ""]
         out += _table(
