@@ -8,7 +8,7 @@ import zlib
 
 from absl.testing import absltest
 
-from tools.dataset import merge, png, record, sample
+from tools.dataset import merge, png, record, sample, stats
 
 
 def _decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
@@ -41,6 +41,22 @@ class PngTest(absltest.TestCase):
         green = colours.count(png.COLOURS["match"])
         red = colours.count(png.COLOURS["mismatch"])
         self.assertEqual(round(3 * green / red), 9)  # 3:1 stacked heights.
+
+
+class StatsTest(absltest.TestCase):
+    def test_rates_and_failures_are_counted(self):
+        records = [sample.make(4, i, 1) for i in (0, 2, 4)]  # arithmetic, array, reduction
+        records[1]["validation"]["wasm"] = {"status": "mismatch", "output": 0, "detail": "x"}
+        records[2]["validation"]["wasm"] = {
+            "status": "compile_error",
+            "op": None,
+            "error": "HLO line 7: bitcast.3 = bitcast: non-row-major layout bitcast(%p.1) is not supported",
+        }
+        report = stats.markdown(stats.Stats().add_all(records), "T", None, None)
+        self.assertIn("| WASM compiled and matched JAX | 1 | 3 | 33.3% |", report)
+        self.assertIn("| unoptimised | mismatch (wrong result) | 1 | 4-2 |", report)
+        self.assertIn("| unoptimised | bitcast: non-row-major layout bitcast(… is not supported | 1 | 4-4 |", report)
+        self.assertIn("| arithmetic | 1 | 0 | 0 | 0 | 0 | 0 |", report)
 
 
 class MergeTest(absltest.TestCase):
