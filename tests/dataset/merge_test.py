@@ -33,14 +33,16 @@ def _decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
 
 class PngTest(absltest.TestCase):
     def test_bars_have_the_status_colours_and_heights(self):
-        data = png.stacked_bars([[("match", 3), ("mismatch", 1)], [("match", 2)]], width=100, height=60)
+        data = png.stacked_bars([[("match", 30), ("mismatch", 10)], [("match", 20)]], ["a", "b"], width=300, height=200)
         width, height, rows = _decode_png(data)
-        self.assertEqual((width, height), (100, 60))
-        column = 10 + 40 // 2  # Middle of the first bar's slot.
-        colours = [tuple(rows[y][3 * column : 3 * column + 3]) for y in range(height)]
+        self.assertEqual((width, height), (300, 200))
+        column = 10 + 140 // 2  # Middle of the first bar's slot.
+        colours = [tuple(rows[y][3 * column : 3 * column + 3]) for y in range(40, height)]  # Below the legend.
         green = colours.count(png.COLOURS["match"])
         red = colours.count(png.COLOURS["mismatch"])
-        self.assertEqual(round(3 * green / red), 9)  # 3:1 stacked heights.
+        self.assertAlmostEqual(green / red, 3.0, delta=0.1)  # 30:10 stacked heights.
+        second = [tuple(rows[y][3 * 220 : 3 * 220 + 3]) for y in range(height)].count(png.COLOURS["match"])
+        self.assertAlmostEqual(second / (green + red), 0.5, delta=0.02)  # 20 of the tallest 40.
 
 
 class StatsTest(absltest.TestCase):

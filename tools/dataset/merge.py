@@ -29,7 +29,7 @@ def merge(paths: list[str], out: str, out_dedup: str, out_report: str, out_plot:
     categories = sorted(st.wasm_by_category)
     bars = [[(s, st.wasm_by_category[c][s]) for s in stats.WASM_STATUSES] for c in categories]
     with open(out_plot, "wb") as stream:
-        stream.write(png.stacked_bars(bars))
+        stream.write(png.stacked_bars(bars, categories, "WASM result per category"))
     with open(out_report, "w", encoding="utf-8", newline="\n") as stream:
         stream.write(stats.markdown(st, title, dd.counts, os.path.basename(out_plot)))
     return dd.counts

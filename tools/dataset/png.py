@@ -7,6 +7,8 @@ length, type, data, CRC-32 of type+data (PNG specification, section 5).
 import struct
 import zlib
 
+from tools.dataset import font
+
 WHITE = (255, 255, 255)
 AXIS = (60, 60, 60)
 COLOURS = {
@@ -31,24 +33,55 @@ def encode(pixels: list[list[tuple[int, int, int]]]) -> bytes:
     )
 
 
-def stacked_bars(bars: list[list[tuple[str, int]]], width: int = 640, height: int = 320) -> bytes:
-    """One bar per entry, each a list of (status, count) stacked from the bottom."""
+def _text(pixels: list[list[tuple[int, int, int]]], x: int, y: int, text: str, colour, scale: int = 2) -> None:
+    for dx, dy in font.pixels(text):
+        for sy in range(scale):
+            for sx in range(scale):
+                px, py = x + dx * scale + sx, y + dy * scale + sy
+                if 0 <= py < len(pixels) and 0 <= px < len(pixels[0]):
+                    pixels[py][px] = colour
+
+
+def _box(pixels, left: int, top: int, right: int, bottom: int, colour) -> None:
+    for y in range(max(top, 0), min(bottom, len(pixels))):
+        pixels[y][left:right] = [colour] * (right - left)
+
+
+def stacked_bars(
+    bars: list[list[tuple[str, int]]],
+    labels: list[str] | None = None,
+    title: str = "",
+    width: int = 960,
+    height: int = 360,
+) -> bytes:
+    """One bar per entry, each a list of (status, count) stacked from the bottom, with labels.
+
+    Layout: title and legend on top, the total above each bar, `labels` under the bars.
+    """
     pixels = [[WHITE] * width for _ in range(height)]
-    margin = 10
-    top = max((sum(n for _, n in bar) for bar in bars), default=1) or 1
-    slot = (width - 2 * margin) // max(len(bars), 1)
-    scale = (height - 2 * margin) / top
+    left_margin, top, bottom = 10, 40, height - 24
+    _text(pixels, left_margin, 6, title, AXIS)
+    x = left_margin
+    for status, colour in list(COLOURS.items()) + [("other", OTHER)]:
+        _box(pixels, x, 24, x + 8, 32, colour)
+        _text(pixels, x + 11, 23, status.replace("_", " "), AXIS, scale=2)
+        x += 11 + font.width(status) * 2 + 16
+    highest = max((sum(n for _, n in bar) for bar in bars), default=1) or 1
+    slot = (width - 2 * left_margin) // max(len(bars), 1)
+    scale = (bottom - top - 14) / highest
     for i, bar in enumerate(bars):
-        left = margin + i * slot + slot // 6
-        right = margin + (i + 1) * slot - slot // 6
-        base = height - margin
+        left = left_margin + i * slot + slot // 6
+        right = left_margin + (i + 1) * slot - slot // 6
+        base = bottom
         for status, count in bar:
             tall = round(count * scale)
-            for y in range(max(base - tall, margin), base):
-                pixels[y][left:right] = [COLOURS.get(status, OTHER)] * (right - left)
+            _box(pixels, left, max(base - tall, top), right, base, COLOURS.get(status, OTHER))
             base -= tall
-    for x in range(margin, width - margin):
-        pixels[height - margin][x] = AXIS
-    for y in range(margin, height - margin + 1):
-        pixels[y][margin - 1] = AXIS
+        total = str(sum(n for _, n in bar))
+        _text(pixels, (left + right) // 2 - font.width(total), base - 13, total, AXIS)
+        if labels:
+            label = labels[i][: max(1, (slot - 2) // (2 * font.ADVANCE))]
+            _text(pixels, left_margin + i * slot + (slot - 2 * font.width(label)) // 2, bottom + 8, label, AXIS)
+    for x in range(left_margin, width - left_margin):
+        pixels[bottom][x] = AXIS
     return encode(pixels)

@@ -109,11 +109,7 @@ def markdown(stats: Stats, title: str, dedup_counts: dict[str, int] | None, plot
         )
     if plot:
         out += ["![WASM result by category](%s)" % plot, ""]
-        out += [
-            "One bar per category, in the order of the category table below, height = samples;"
-            " green: WASM matched JAX, red: mismatch, orange: compile error, grey: other.",
-            "",
-        ]
+        out += ["Samples per category, stacked by the WASM result of the unoptimised HLO.", ""]
     out += ["## Validation", ""]
     wasm_tried = s.total - s.wasm["skipped"]
     out += _table(
