@@ -1,5 +1,7 @@
 """A deliberately broken sample is caught by validation; tolerances behave as stated."""
 
+from unittest import mock
+
 import numpy as np
 from absl.testing import absltest
 
@@ -77,6 +79,18 @@ class ValidateTest(absltest.TestCase):
         wasm = sample.build(program, seed=0, index=0)["validation"]["wasm"]
         self.assertEqual(wasm["status"], "compile_error")
         self.assertEqual(wasm["op"], "custom-call")
+
+    def test_a_compiler_that_hangs_is_recorded_as_timeout(self):
+        def hang(*_):
+            while True:
+                pass
+
+        with (
+            mock.patch.object(validate, "DEADLINE_SECONDS", 0.2),
+            mock.patch.object(validate, "_wasm", hang),
+        ):
+            result = validate.wasm("", "f", {}, [], [])
+        self.assertEqual(result["status"], "timeout")
 
     def test_float_dtypes_have_a_stated_tolerance(self):
         self.assertEqual(set(validate.TOLERANCE), set(builder.FLOATS))

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 IRS = ("source", "jaxpr", "stablehlo", "hlo", "hlo_optimized")
-WASM_STATUSES = ("match", "mismatch", "compile_error", "runtime_error", "internal_error", "skipped")
+WASM_STATUSES = ("match", "mismatch", "compile_error", "runtime_error", "internal_error", "timeout", "skipped")
 
 
 class Stats:

@@ -6,7 +6,11 @@ transcendentals, and tight enough that a wrong op (add for subtract, a transpose
 fails: integers and booleans must match exactly.
 """
 
+import contextlib
 import re
+import signal
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -14,6 +18,33 @@ import numpy as np
 TOLERANCE = {"f32": {"rtol": 1e-4, "atol": 1e-5}, "f64": {"rtol": 1e-9, "atol": 1e-12}}
 EXACT = {"rtol": 0.0, "atol": 0.0}
 _OP = re.compile(r"op '([\w.-]+)'")
+
+# A compilation or run that takes longer is recorded as `timeout` rather than stalling a shard.
+# Far above the slowest sample seen (about 2 s), so it never decides a result on a healthy machine.
+DEADLINE_SECONDS = 120
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _raise_timeout(signum, frame) -> None:
+    raise _Timeout()
+
+
+@contextlib.contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """Raises _Timeout in the block after `seconds` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _raise_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def finite(outputs: list[np.ndarray]) -> dict[str, Any]:
@@ -70,8 +101,16 @@ def wasm(hlo: str, name: str, sig: dict, inputs: list[np.ndarray], expected: lis
     """Compiles `hlo` with our compiler, runs it in wasmtime, compares with JAX's outputs.
 
     Returns a dict with `status`: match, mismatch, compile_error (with `op` when the compiler
-    named the op that stopped it), runtime_error or internal_error (a compiler crash).
+    named the op that stopped it), runtime_error, internal_error (a compiler crash) or timeout.
     """
+    try:
+        with _deadline(DEADLINE_SECONDS):
+            return _wasm(hlo, name, sig, inputs, expected)
+    except _Timeout:
+        return {"status": "timeout", "op": None, "error": "no result within %d s" % DEADLINE_SECONDS}
+
+
+def _wasm(hlo: str, name: str, sig: dict, inputs: list[np.ndarray], expected: list[np.ndarray]) -> dict[str, Any]:
     from tools.hlo_wasm import compile as compiler
     from tools.hlo_wasm import ir
     from tools.hlo_wasm.runner import Runner
