@@ -97,8 +97,8 @@ def array(rng: random.Random, depth: int) -> Program:
     return b.program("array", v.name, "Array manipulation of %s%s." % (dtype, list(b.params[0].shape)), depth)
 
 
-def _index_dtype(b: Builder) -> str:
-    return "s32"
+# Index arguments are s32 whatever the data's dtype (what users write; JAX converts as needed).
+_INDEX_DTYPE = "s32"
 
 
 def _indexing_step(b: Builder, rng: random.Random, v: Var, index_params: list[Var]) -> Var:
@@ -118,7 +118,7 @@ def _indexing_step(b: Builder, rng: random.Random, v: Var, index_params: list[Va
         return b.let("%s.at[%d].%s(%s)" % (v.name, i, method, value), v.shape, v.dtype)
     if op in ("take", "scatter", "fancy"):
         count = rng.randint(1, 6)
-        idx = b.param(_index_dtype(b), (count,))
+        idx = b.param(_INDEX_DTYPE, (count,))
         index_params.append(idx)
         if op == "take":
             mode = rng.choice(('"clip"', '"wrap"', None))
@@ -134,7 +134,7 @@ def _indexing_step(b: Builder, rng: random.Random, v: Var, index_params: list[Va
         )
         return b.let("%s.at[%s %% %d].%s(%s)" % (v.name, idx.name, n0, method, update.name), v.shape, v.dtype)
     size = rng.randint(1, n)
-    start = b.param(_index_dtype(b), ())
+    start = b.param(_INDEX_DTYPE, ())
     index_params.append(start)
     if op == "dynamic_slice":
         shape = v.shape[:axis] + (size,) + v.shape[axis + 1 :]

@@ -47,6 +47,11 @@ _INT_REDUCTIONS = ("jnp.sum", "jnp.max", "jnp.min", "jnp.prod")
 _SAME_SHAPE = ("jnp.cumsum", "jax.nn.softmax", "jnp.cumprod")
 
 
+def _index_result_dtype(b: Builder) -> str:
+    """argmax/argmin give s64 under jax_enable_x64 (a 64-bit input), else s32."""
+    return "s64" if any(p.dtype in ("f64", "s64") for p in b.params) else "s32"
+
+
 def _reduce(b: Builder, rng: random.Random, v: Var) -> Var:
     """One reduction of v over an axis, over all axes, or an axis-preserving scan."""
     if v.shape and rng.random() < 0.2:
@@ -59,7 +64,7 @@ def _reduce(b: Builder, rng: random.Random, v: Var) -> Var:
         axis = rng.randrange(len(v.shape))
         fn = rng.choice(("jnp.argmax", "jnp.argmin"))
         shape = v.shape[:axis] + v.shape[axis + 1 :]
-        return b.let("%s(%s, axis=%d)" % (fn, v.name, axis), shape, "s64" if b_x64(b) else "s32")
+        return b.let("%s(%s, axis=%d)" % (fn, v.name, axis), shape, _index_result_dtype(b))
     fn = rng.choice(_FLOAT_REDUCTIONS if v.is_float else _INT_REDUCTIONS)
     operand = "jnp.clip(%s, -2, 2)" % v.name if fn == "jnp.prod" else v.name
     if not v.shape or rng.random() < 0.3:
@@ -70,11 +75,6 @@ def _reduce(b: Builder, rng: random.Random, v: Var) -> Var:
         shape = v.shape[:axis] + (1,) + v.shape[axis + 1 :]
         return b.let("%s(%s, axis=%d, keepdims=True)" % (fn, operand, axis), shape, v.dtype)
     return b.let("%s(%s, axis=%d)" % (fn, operand, axis), v.shape[:axis] + v.shape[axis + 1 :], v.dtype)
-
-
-def b_x64(b: Builder) -> bool:
-    """Whether the program being built will trace with 64-bit types (index results are s64 then)."""
-    return any(p.dtype in ("f64", "s64") for p in b.params)
 
 
 def reduction(rng: random.Random, depth: int) -> Program:
