@@ -6,7 +6,6 @@ from absl.testing import absltest
 
 from tools.dataset import generator, lowering
 
-
 # SHA-256 of the sources of samples 0..199 of seed 0. The generator defines the dataset: a change
 # that alters it must be deliberate (a new dataset version), so it updates this value knowingly.
 _PINNED_SOURCES = "4d3fa7ad51f78aa32dc8e9d50fa33f92bbde90e1bbd7b9b79f4435b451433158"
