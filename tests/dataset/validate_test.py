@@ -27,6 +27,19 @@ class ValidateTest(absltest.TestCase):
         )
         self.assertEqual(rec["validation"]["wasm"]["status"], "mismatch")
         self.assertEqual(rec["validation"]["wasm"]["output"], 0)
+        # The HLO's own semantics (NumPy reference) side with the compiled module: not a compiler bug.
+        self.assertEqual(rec["validation"]["wasm"]["reference"], "agrees_with_wasm")
+
+    def test_wrong_compiled_result_is_blamed_on_the_compiler(self):
+        from tools.hlo_wasm import runner
+
+        def wrong(self, *args):
+            return [np.asarray(args[0]) * 0 + 1]
+
+        with mock.patch.object(runner.Runner, "__call__", wrong):
+            rec = sample.build(_program(["a = x + y"], "a"), seed=0, index=0)
+        self.assertEqual(rec["validation"]["wasm"]["status"], "mismatch")
+        self.assertEqual(rec["validation"]["wasm"]["reference"], "agrees_with_jax")
 
     def test_integer_off_by_one_is_a_mismatch(self):
         rec = sample.build(

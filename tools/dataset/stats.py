@@ -59,7 +59,7 @@ class Stats:
             return
         source = "unoptimised" if which == "wasm" else "optimised"
         if result["status"] == "mismatch":
-            key = (source, "mismatch (wrong result)")
+            key = (source, "mismatch; HLO reference semantics: %s" % result.get("reference", "n/a"))
             self.mismatch_ops.update(rec["hlo_ops"].keys())
         else:
             key = (source, result.get("op") or _error_kind(result["error"]))

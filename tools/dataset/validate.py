@@ -127,4 +127,31 @@ def _wasm(hlo: str, name: str, sig: dict, inputs: list[np.ndarray], expected: li
         got = Runner(art.wasm, art.manifest)(*inputs)
     except Exception as error:  # noqa: BLE001 - a trap or runner failure is recorded.
         return {"status": "runtime_error", "op": None, "error": "%s: %s" % (type(error).__name__, str(error)[:300])}
-    return _compare(got, expected, sig["outputs"])
+    result = _compare(got, expected, sig["outputs"])
+    if result["status"] == "mismatch":
+        result["reference"] = triage(hlo, inputs, got, expected, sig["outputs"])
+    return result
+
+
+def triage(
+    hlo: str, inputs: list[np.ndarray], got: list[np.ndarray], expected: list[np.ndarray], outputs: list[dict]
+) -> str:
+    """Who is right when WASM and JAX disagree, by the NumPy reference semantics of each HLO op.
+
+    Returns `agrees_with_wasm` (JAX/XLA departed from the HLO it was given, e.g. an optimisation
+    that changes a result), `agrees_with_jax` (a bug of our compiler), `agrees_with_neither`, or
+    `error: ...` when the reference interpreter cannot run the HLO.
+    """
+    from tools.hlo_wasm import compile as compiler
+    from tools.hlo_wasm import evaluate
+
+    try:
+        reference = evaluate.run(compiler.lower(hlo), list(inputs))
+    except Exception as error:  # noqa: BLE001 - triage is best effort; the mismatch stands.
+        return "error: %s: %s" % (type(error).__name__, str(error).split("\n")[0][:200])
+    reference = [np.asarray(r) for r in reference]
+    if _compare(got, reference, outputs)["status"] == "match":
+        return "agrees_with_wasm"
+    if _compare(reference, expected, outputs)["status"] == "match":
+        return "agrees_with_jax"
+    return "agrees_with_neither"
