@@ -56,7 +56,7 @@ class StatsTest(absltest.TestCase):
         }
         report = stats.markdown(stats.Stats().add_all(records), "T", None, None)
         self.assertIn("| WASM compiled and matched JAX | 1 | 3 | 33.3% |", report)
-        self.assertIn("| unoptimised | mismatch; HLO reference semantics: n/a | 1 | 4-2 |", report)
+        self.assertIn("| unoptimised | mismatch; reference: n/a; JAX op by op = jit: n/a | 1 | 4-2 |", report)
         self.assertIn("| unoptimised | bitcast: non-row-major layout bitcast(… is not supported | 1 | 4-4 |", report)
         self.assertIn("| arithmetic | 1 | 0 | 0 | 0 | 0 | 0 | 0 |", report)
 

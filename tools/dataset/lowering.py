@@ -108,3 +108,22 @@ def run(program: Program, seed: int, source: str | None = None) -> Lowered:
         where = "" if frame.filename.startswith("/") else " (%s:%d)" % (frame.filename, frame.lineno)
         raise JaxError("%s: %s%s" % (type(error).__name__, str(error).split("\n")[0][:300], where)) from None
     return result
+
+
+def run_eager(program: Program, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """The program run op by op under `jax.disable_jit()`: each primitive on its own, no fusion.
+
+    A third executor for triage: when it agrees with our WASM module and not with `jax.jit`,
+    XLA's whole-program compilation changed the result.
+
+    Raises:
+      JaxError: as `run`.
+    """
+    import jax
+
+    try:
+        with jax.enable_x64(program.x64), jax.disable_jit():
+            function = transforms.apply(load(program.source()), program.transform)
+            return [np.asarray(o) for o in jax.tree_util.tree_leaves(function(*inputs))]
+    except Exception as error:  # noqa: BLE001 - recorded like run's failures.
+        raise JaxError("%s: %s" % (type(error).__name__, str(error).split("\n")[0][:300])) from None

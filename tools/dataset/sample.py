@@ -19,12 +19,24 @@ def validation(program: Program, lowered: lowering.Lowered, hlo: str) -> dict[st
     compiled and run: `wasm` from the unoptimised HLO, `wasm_optimized` from the optimised one.
     """
     sig = _wasm_signature(program, lowered)
-    return {
+    result = {
         "jax": dict(status="ok", **validate.finite(lowered.output_arrays)),
         "parse": {"hlo": validate.parses(lowered.hlo), "hlo_optimized": validate.parses(lowered.hlo_optimized)},
         "wasm": validate.wasm(hlo, "f", sig, lowered.input_arrays, lowered.output_arrays),
         "wasm_optimized": validate.wasm(lowered.hlo_optimized, "f", sig, lowered.input_arrays, lowered.output_arrays),
     }
+    if "mismatch" in (result["wasm"]["status"], result["wasm_optimized"]["status"]):
+        result["jax"]["eager_matches_jit"] = _eager_matches_jit(program, lowered, sig)
+    return result
+
+
+def _eager_matches_jit(program: Program, lowered: lowering.Lowered, sig: dict) -> bool | str:
+    """Whether JAX op by op gives jax.jit's outputs (only computed when WASM disagreed)."""
+    try:
+        eager = lowering.run_eager(program, lowered.input_arrays)
+    except lowering.JaxError as error:
+        return "error: %s" % error
+    return validate.compare(eager, lowered.output_arrays, sig["outputs"])["status"] == "match"
 
 
 def build(program: Program, seed: int, index: int, tamper: Callable[[str], str] | None = None) -> dict[str, Any]:

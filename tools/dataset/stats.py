@@ -59,7 +59,8 @@ class Stats:
             return
         source = "unoptimised" if which == "wasm" else "optimised"
         if result["status"] == "mismatch":
-            key = (source, "mismatch; HLO reference semantics: %s" % result.get("reference", "n/a"))
+            eager = rec["validation"]["jax"].get("eager_matches_jit", "n/a")
+            key = (source, "mismatch; reference: %s; JAX op by op = jit: %s" % (result.get("reference", "n/a"), eager))
             self.mismatch_ops.update(rec["hlo_ops"].keys())
         else:
             key = (source, result.get("op") or _error_kind(result["error"]))

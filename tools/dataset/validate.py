@@ -66,7 +66,8 @@ def parses(text: str) -> str:
     return "ok"
 
 
-def _compare(got: list[np.ndarray], expected: list[np.ndarray], outputs: list[dict]) -> dict[str, Any]:
+def compare(got: list[np.ndarray], expected: list[np.ndarray], outputs: list[dict]) -> dict[str, Any]:
+    """`match` when every output is within the stated tolerance of `expected`, else `mismatch`."""
     worst = 0.0
     for index, (g, e, entry) in enumerate(zip(got, expected, outputs, strict=True)):
         tol = TOLERANCE.get(entry["dtype"], EXACT)
@@ -127,7 +128,7 @@ def _wasm(hlo: str, name: str, sig: dict, inputs: list[np.ndarray], expected: li
         got = Runner(art.wasm, art.manifest)(*inputs)
     except Exception as error:  # noqa: BLE001 - a trap or runner failure is recorded.
         return {"status": "runtime_error", "op": None, "error": "%s: %s" % (type(error).__name__, str(error)[:300])}
-    result = _compare(got, expected, sig["outputs"])
+    result = compare(got, expected, sig["outputs"])
     if result["status"] == "mismatch":
         result["reference"] = triage(hlo, inputs, got, expected, sig["outputs"])
     return result
@@ -150,8 +151,8 @@ def triage(
     except Exception as error:  # noqa: BLE001 - triage is best effort; the mismatch stands.
         return "error: %s: %s" % (type(error).__name__, str(error).split("\n")[0][:200])
     reference = [np.asarray(r) for r in reference]
-    if _compare(got, reference, outputs)["status"] == "match":
+    if compare(got, reference, outputs)["status"] == "match":
         return "agrees_with_wasm"
-    if _compare(reference, expected, outputs)["status"] == "match":
+    if compare(reference, expected, outputs)["status"] == "match":
         return "agrees_with_jax"
     return "agrees_with_neither"
