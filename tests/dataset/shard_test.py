@@ -1,5 +1,6 @@
 """Shards: same bytes per seed, resumption after a kill, the parallel driver (shard.py, parallel.py)."""
 
+import io
 import json
 import os
 import subprocess
@@ -9,7 +10,7 @@ import time
 
 from absl.testing import absltest
 
-from tools.dataset import parallel, shard
+from tools.dataset import parallel, progress, shard
 
 _SEED, _SAMPLES, _DEPTH = 3, 8, 2
 
@@ -28,6 +29,20 @@ class ShardRangeTest(absltest.TestCase):
         for samples, shards in ((10, 3), (7, 7), (5, 8), (200, 4)):
             indices = [i for k in range(shards) for i in shard.shard_range(k, shards, samples)]
             self.assertEqual(indices, list(range(samples)), (samples, shards))
+
+
+class ProgressTest(absltest.TestCase):
+    def test_bar_counts_resumed_samples_but_not_in_the_rate(self):
+        stream = io.StringIO()
+        bar = progress.Bar(200, stream=stream, width=10)
+        bar.resume(150)
+        self.assertEqual(bar.rate(), 0.0)
+        for _ in range(50):
+            bar.advance()
+        bar.close()
+        last = stream.getvalue().rstrip("\n").split("\r")[-1]
+        self.assertStartsWith(last, "[##########] 200/200")
+        self.assertEqual(bar.done - bar.resumed, 50)
 
 
 class ShardTest(absltest.TestCase):

@@ -2,7 +2,7 @@
 
 Workers are spawned (not forked: the parent may hold JAX's threads) and each writes whole
 shards with `shard.write`, so an interrupted run resumes shard by shard. Progress messages come
-back on a queue: ("resumed", n) for records found already made, ("made", 1) per new record.
+back on a queue: (n, True) for records found already made, (1, False) per new record.
 """
 
 import multiprocessing
@@ -25,8 +25,8 @@ def _init(q) -> None:
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 
-def _report(count: int) -> None:
-    _QUEUE.put(count)
+def _report(count: int, resumed: bool) -> None:
+    _QUEUE.put((count, resumed))
 
 
 def _work(task: tuple[str, int, int, int, int, int]) -> int:
@@ -46,11 +46,11 @@ def run(out_dir: str, seed: int, samples: int, shards: int, jobs: int, max_depth
         pending = pool.map_async(_work, tasks, chunksize=1)
         while not pending.ready() or not q.empty():
             try:
-                count = q.get(timeout=0.2)
+                count, resumed = q.get(timeout=0.2)
             except queue_lib.Empty:
                 continue
             if bar:
-                bar.advance(count)
+                (bar.resume if resumed else bar.advance)(count)
         pending.get()  # Re-raises a worker's exception.
     if bar:
         bar.close()

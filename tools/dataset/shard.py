@@ -46,12 +46,16 @@ def write(
     seed: int,
     indices: range,
     max_depth: int,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, bool], None] | None = None,
 ) -> int:
-    """Makes the missing records of `indices` in `path`; returns how many were made now."""
+    """Makes the missing records of `indices` in `path`; returns how many were made now.
+
+    `progress(count, resumed)` is told of records found already made (resumed=True), then of
+    each record made.
+    """
     done, size = completed_prefix(path, indices)
     if progress and done:
-        progress(done)
+        progress(done, True)
     mode = "r+b" if os.path.exists(path) else "wb"
     made = 0
     with open(path, mode) as stream:
@@ -62,5 +66,5 @@ def write(
             stream.flush()  # A killed process loses at most the line it was writing.
             made += 1
             if progress:
-                progress(1)
+                progress(1, False)
     return made
