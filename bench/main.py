@@ -14,6 +14,7 @@ children) is pinned to --cpu, with XLA single-threaded. Also prints our compile 
 size and linear memory against XLA's buffer-assignment total.
 
 Mode `compile_scaling`: our compiler's time on generated HLO modules of the given sizes.
+Mode `merge`: pools the samples of earlier runs (--merge=a.json,b.json) and prints the tables.
 
 jax-js is read from tools/setup/node_modules (installed by tools/setup/install_deps.sh, which
 `./bazelw` runs); without it that column says n/a. Results go to --json_out as JSON.
@@ -27,7 +28,8 @@ import tempfile
 
 from absl import app, flags, logging
 
-_MODE = flags.DEFINE_enum("mode", "speed", ["speed", "compile_scaling"], "What to measure.")
+_MODE = flags.DEFINE_enum("mode", "speed", ["speed", "compile_scaling", "merge"], "What to do.")
+_MERGE = flags.DEFINE_list("merge", [], "--mode=merge: JSON files of earlier speed runs to pool.")
 _WORKLOADS = flags.DEFINE_list("workloads", [], "Workloads to run (default: all).")
 _BACKENDS = flags.DEFINE_list(
     "backends", ["ours_wasmtime", "ours_node", "iree", "jaxjs"], "Backends besides JAX (the reference)."
@@ -92,13 +94,39 @@ def _speed(out: dict) -> None:
             out["workloads"][w.name] = record
             print("  " + report.speed_line(record), flush=True)
     out["machine"]["loadavg_after"] = list(os.getloadavg())
+    _print_tables(out)
+
+
+def _print_tables(out: dict) -> None:
+    from bench import report
+
     print("\nTime per call, median [min–max] ms, ×(time ÷ JAX, median of per-round ratios):\n")
     print(report.speed_table(out))
+    print("\nTime ÷ JAX: wall (median of per-round ratios) / CPU time (ratio of medians):\n")
+    print(report.ratio_table(out))
     print("\nOur compiler (compile time, module size) and peak linear memory vs XLA's buffers:\n")
     print(report.build_table(out))
     issues = report.problems(out)
     if issues:
         print("\nNot timed:\n" + issues)
+
+
+def _merge(out: dict) -> None:
+    from bench import report
+
+    runs = [json.loads(_resolve(p).read_text()) for p in _MERGE.value]
+    if not runs:
+        raise app.UsageError("--mode=merge needs --merge=FILE,...")
+    out.update(report.merge(runs))
+    _print_tables(out)
+
+
+def _resolve(name: str) -> pathlib.Path:
+    # `bazel run` starts in the runfiles tree; relative paths mean the caller's directory.
+    path = pathlib.Path(name)
+    if not path.is_absolute() and os.environ.get("BUILD_WORKING_DIRECTORY"):
+        path = pathlib.Path(os.environ["BUILD_WORKING_DIRECTORY"]) / path
+    return path
 
 
 def _scaling(out: dict) -> None:
@@ -115,14 +143,9 @@ def main(argv: list[str]) -> int:
     _pin(_CPU.value)
     logging.set_verbosity(logging.WARNING)  # iree.compiler logs every tool invocation at INFO
     out: dict = {"mode": _MODE.value, "rounds": _ROUNDS.value, "scale": _SCALE.value}
-    if _MODE.value == "speed":
-        _speed(out)
-    else:
-        _scaling(out)
+    {"speed": _speed, "compile_scaling": _scaling, "merge": _merge}[_MODE.value](out)
     if _JSON_OUT.value:
-        path = pathlib.Path(_JSON_OUT.value)
-        if not path.is_absolute() and os.environ.get("BUILD_WORKING_DIRECTORY"):
-            path = pathlib.Path(os.environ["BUILD_WORKING_DIRECTORY"]) / path
+        path = _resolve(_JSON_OUT.value)
         path.write_text(json.dumps(out, indent=1) + "\n")
         print(f"\nwrote {path}", file=sys.stderr)
     return 0

@@ -53,7 +53,12 @@ class WasmSpeedTest(absltest.TestCase):
         )
         self.assertIn("| quadratic |", table)
         self.assertIn("| softmax |", report.build_table(run))
+        self.assertIn("| mlp_grad |", report.ratio_table(run))
         self.assertIn("broken: wrong", report.problems(run))
+        merged = report.merge([run, run])
+        for name, r in merged["workloads"].items():
+            self.assertEqual(r["backends"]["ours_wasmtime"]["samples"], 2, name)
+            self.assertNotIn("median_ms", r["backends"]["broken"])
 
     def test_check_rejects_wrong_values_nans_and_shapes(self):
         want = [np.linspace(-1, 1, 10, dtype=np.float32)]
