@@ -1,17 +1,23 @@
 """//bench in a tiny mode: every backend runs and is checked; wrong results are caught."""
 
+import json
 import os
 import pathlib
+import subprocess
+import sys
 import tempfile
 
 os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false"  # as bench/main.py, before JAX
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
 import numpy as np  # noqa: E402
+from absl import logging  # noqa: E402
 from absl.testing import absltest  # noqa: E402
 
 from bench import check, report, scaling, suite, workloads  # noqa: E402
 from bench.backends import Context, Prepared, ours  # noqa: E402
+
+logging.set_verbosity(logging.WARNING)  # iree.compiler logs every tool invocation at INFO
 
 
 def _context(tmp: str) -> Context:
@@ -59,6 +65,23 @@ class WasmSpeedTest(absltest.TestCase):
         for name, r in merged["workloads"].items():
             self.assertEqual(r["backends"]["ours_wasmtime"]["samples"], 2, name)
             self.assertNotIn("median_ms", r["backends"]["broken"])
+
+    def test_main_writes_the_table_and_json(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = pathlib.Path(tmp) / "run.json"
+            args = ["--scale=tiny", "--rounds=1", "--min_ms=0.5", "--workloads=sum,quadratic"]
+            args += ["--backends=ours_wasmtime,ours_node", f"--json_out={out}", "--cpu=-1"]
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+            proc = subprocess.run(
+                [sys.executable, "-m", "bench.main", *args], env=env, capture_output=True, text=True, check=False
+            )
+            self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
+            self.assertIn("| sum |", proc.stdout)
+            self.assertIn("Time ÷ JAX", proc.stdout)
+            run = json.loads(out.read_text())
+        self.assertEqual(list(run["workloads"]), ["quadratic", "sum"])
+        self.assertEqual(run["workloads"]["sum"]["backends"]["ours_node"]["status"], "ok")
+        self.assertIn("loadavg", run["machine"])
 
     def test_check_rejects_wrong_values_nans_and_shapes(self):
         want = [np.linspace(-1, 1, 10, dtype=np.float32)]
