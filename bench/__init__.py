@@ -1,0 +1,1 @@
+"""rules_jax's WebAssembly speed benchmark (issue 7); see bench/main.py."""
