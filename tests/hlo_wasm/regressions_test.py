@@ -1,5 +1,7 @@
 """Regression tests for bugs found by the dataset's differential run (`tools/dataset`).
 
+* Fusion grouping (`passes/fuse.py:_groups`) is linear: long elementwise chains compile to
+  byte-identical WAT as with the former quadratic grouping (kept here as the reference).
 * Programs the 10,000-sample run failed on. The run used the dataset branch's copy of the
   compiler (wasm branch at 701ef18), where these fail: comment-annotated literals
   (`/*i0=0*/`) and operands (`/*index=5*/`), KeyErrors after fusion merges (integer floor
@@ -9,6 +11,8 @@
   against JAX and the NumPy reference.
 """
 
+import time
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -16,7 +20,142 @@ from absl.testing import absltest, parameterized
 
 from tests.hlo_wasm import harness
 from tools.hlo_wasm import compile as compiler
-from tools.hlo_wasm import evaluate, runner
+from tools.hlo_wasm import evaluate, ir, parse, runner
+from tools.hlo_wasm.passes import fuse, inline_calls, simplify
+
+
+def _groups_quadratic(comp: ir.Computation) -> dict[str, int]:
+    """The former `_groups` (rescans every member's users per instruction): the reference."""
+    by = comp.by_name()
+    pos = {i.name: k for k, i in enumerate(comp.instructions)}
+    users: dict[str, list[str]] = {i.name: [] for i in comp.instructions}
+    for i in comp.instructions:
+        for o in i.operands:
+            users[o].append(i.name)
+    group: dict[str, int] = {}
+    members: dict[int, set[str]] = {}
+    next_id = 0
+    for inst in comp.instructions:
+        if not fuse._fusible(inst, by):
+            continue
+        cands = {group[o] for o in inst.operands if o in group and by[o].shape.dims == inst.shape.dims}
+        ok = []
+        for g in sorted(cands):
+            merged = members[g] | {inst.name}
+            early = any(u not in merged and pos[u] < pos[inst.name] for m in members[g] for u in users[m])
+            if not early:
+                ok.append(g)
+        gid = ok[0] if ok else next_id
+        if not ok:
+            next_id += 1
+        members.setdefault(gid, set()).add(inst.name)
+        group[inst.name] = gid
+        for g in ok[1:]:
+            for m in members.pop(g):
+                group[m] = gid
+                members[gid].add(m)
+    return group
+
+
+def _chain_hlo(n: int, side_uses: bool = True) -> str:
+    """An elementwise chain of `n` steps over f32[8]; with `side_uses`, groups split and merge.
+
+    Every 7th step also feeds a non-fusible `reduce` (an outside user that ends the group),
+    every 11th a `reverse` whose result rejoins the chain later, and every 13th starts a side
+    branch from `y` (its own group) that the chain absorbs three steps later (a merge).
+    """
+    lines = [
+        "HloModule chain",
+        "",
+        "add_f32 {",
+        "  a = f32[] parameter(0)",
+        "  b = f32[] parameter(1)",
+        "  ROOT s = f32[] add(a, b)",
+        "}",
+        "",
+        "ENTRY main {",
+        "  x = f32[8] parameter(0)",
+        "  y = f32[8] parameter(1)",
+        "  zero = f32[] constant(0)",
+        "  half = f32[] constant(0.5)",
+        "  hb = f32[8] broadcast(half), dimensions={}",
+    ]
+    ops = ("add", "multiply", "subtract", "maximum")
+    prev, outs, pending, branch = "x", [], None, None
+    for k in range(n):
+        cur = f"v{k}"
+        other = "y" if k % 3 else "hb"
+        if branch is not None and k % 13 == 3:
+            other, branch = branch, None
+        lines.append(f"  {cur} = f32[8] {ops[k % 4]}({prev}, {other})")
+        if not side_uses:
+            prev = cur
+            continue
+        if k % 13 == 0:
+            lines.append(f"  b{k} = f32[8] negate(y)")
+            lines.append(f"  c{k} = f32[8] multiply(b{k}, hb)")
+            branch = f"c{k}"
+        if k % 7 == 3:
+            lines.append(f"  r{k} = f32[] reduce({cur}, zero), dimensions={{0}}, to_apply=add_f32")
+            outs.append(f"r{k}")
+        if k % 11 == 5:
+            lines.append(f"  rev{k} = f32[8] reverse({cur}), dimensions={{0}}")
+            pending = f"rev{k}"
+        elif pending is not None and k % 11 == 9:
+            lines.append(f"  j{k} = f32[8] add({cur}, {pending})")
+            cur, pending = f"j{k}", None
+        prev = cur
+    shapes = ", ".join(["f32[8]"] + ["f32[]"] * len(outs))
+    lines.append(f"  ROOT t = ({shapes}) tuple({', '.join([prev] + outs)})")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _run_with(groups_fn, fn, *args):
+    old = fuse._groups
+    fuse._groups = groups_fn
+    try:
+        return fn(*args)
+    finally:
+        fuse._groups = old
+
+
+class FuseGroupsTest(parameterized.TestCase):
+    @parameterized.parameters((20, True), (300, True), (300, False))
+    def test_chain_same_wat_as_quadratic_grouping(self, n, side_uses):
+        text = _chain_hlo(n, side_uses)
+        new = compiler.compile_hlo(text, "chain")
+        old = _run_with(_groups_quadratic, compiler.compile_hlo, text, "chain")
+        self.assertEqual(new.wat, old.wat)
+        self.assertEqual(new.wasm, old.wasm)
+        x = np.linspace(-2, 2, 8).astype(np.float32)
+        y = np.linspace(1, 3, 8).astype(np.float32)
+        got = runner.Runner(new.wasm, new.manifest)(x, y)
+        want = evaluate.run(new.module, [x, y])
+        for g, w in zip(got, want, strict=True):
+            harness.assert_close(g, w, harness.LOOSE["f32"])
+
+    def test_groups_match_quadratic_on_corpus(self):
+        fns = [
+            (lambda a, b: (jnp.sin(a) * b + a, a - b, jnp.maximum(a, b).sum()), 2),
+            (jax.grad(lambda x: jnp.sum(jnp.tanh(x @ x.T) ** 2)), 1),
+            (lambda a, b: jnp.where(a > 0, jnp.where(b > a, a, b), a - b) * 2 + a[::-1], 2),
+        ]
+        for fn, nargs in fns:
+            specs = [jax.ShapeDtypeStruct((4, 4), np.float32)] * nargs
+            lowered = jax.jit(fn).lower(*specs)
+            for text in (lowered.as_text(dialect="hlo"), lowered.compile().as_text()):
+                module = simplify.run(inline_calls.run(parse.parse(text)))
+                for name in fuse.program_computations(module):
+                    comp = module.computation(name)
+                    self.assertEqual(fuse._groups(comp), _groups_quadratic(comp))
+
+    def test_long_chain_is_linear(self):
+        # One group of 8,000 members: ~6 s with the quadratic grouping, ~40 ms linear.
+        comp = parse.parse(_chain_hlo(8000, side_uses=False)).entry_computation
+        start = time.perf_counter()
+        fuse._groups(comp)
+        self.assertLess(time.perf_counter() - start, 1.5)
 
 
 # Small programs from the 10,000-sample dataset run (ids are the dataset's), each of which an

@@ -44,35 +44,42 @@ def program_computations(module: ir.Module) -> list[str]:
 
 
 def _groups(comp: ir.Computation) -> dict[str, int]:
+    """Assigns fusible instructions to group ids, in one pass over `comp` (linear time).
+
+    Instructions are visited in order, so the users of a group's members that are already
+    visited are exactly those that come before the instruction being placed. Each group keeps
+    `outside[g]`: visited instructions outside g that use a member of g. X may join g only
+    if that set is empty (no outside user of g comes before X).
+    """
     by = comp.by_name()
-    pos = {i.name: k for k, i in enumerate(comp.instructions)}
-    users: dict[str, list[str]] = {i.name: [] for i in comp.instructions}
-    for i in comp.instructions:
-        for o in i.operands:
-            users[o].append(i.name)
     group: dict[str, int] = {}
-    members: dict[int, set[str]] = {}
+    members: dict[int, list[str]] = {}
+    outside: dict[int, set[str]] = {}
     next_id = 0
     for inst in comp.instructions:
-        if not _fusible(inst, by):
-            continue
-        cands = {group[o] for o in inst.operands if o in group and by[o].shape.dims == inst.shape.dims}
-        ok = []
-        for g in sorted(cands):
-            merged = members[g] | {inst.name}
-            early = any(u not in merged and pos[u] < pos[inst.name] for m in members[g] for u in users[m])
-            if not early:
-                ok.append(g)
-        if ok:
-            gid = ok[0]
-        else:
-            gid, next_id = next_id, next_id + 1
-        members.setdefault(gid, set()).add(inst.name)
-        group[inst.name] = gid
-        for g in ok[1:]:
-            for m in members.pop(g):
-                group[m] = gid
-                members[gid].add(m)
+        gid = None
+        if _fusible(inst, by):
+            cands = {group[o] for o in inst.operands if o in group and by[o].shape.dims == inst.shape.dims}
+            ok = [g for g in sorted(cands) if not outside[g]]
+            if ok:
+                gid = ok[0]
+            else:
+                gid, next_id = next_id, next_id + 1
+                members[gid], outside[gid] = [], set()
+            members[gid].append(inst.name)
+            group[inst.name] = gid
+            if len(ok) > 1:
+                pool = outside[gid]
+                for g in ok[1:]:
+                    for m in members.pop(g):
+                        group[m] = gid
+                        members[gid].append(m)
+                    pool |= outside.pop(g)
+                outside[gid] = {u for u in pool if group.get(u) != gid}
+        for o in inst.operands:
+            h = group.get(o)
+            if h is not None and h != gid:
+                outside[h].add(inst.name)
     return group
 
 
@@ -80,10 +87,11 @@ def fuse(comp: ir.Computation, counter: list) -> tuple[ir.Computation, list[ir.C
     """Returns the computation with fusions, plus the new fused computations."""
     by = comp.by_name()
     group = _groups(comp)
-    last = {}
+    last, members = {}, {}
     for inst in comp.instructions:
         if inst.name in group:
             last[group[inst.name]] = inst.name
+            members.setdefault(group[inst.name], []).append(inst)
     users: dict[str, list[str]] = {i.name: [] for i in comp.instructions}
     for i in comp.instructions:
         for o in i.operands:
@@ -96,7 +104,7 @@ def fuse(comp: ir.Computation, counter: list) -> tuple[ir.Computation, list[ir.C
             continue
         if last[g] != inst.name:
             continue
-        mem = [i for i in comp.instructions if group.get(i.name) == g]
+        mem = members[g]
         fused, callee = _build(mem, by, users, comp.root, counter, rename)
         out.extend(fused)
         new_comps.append(callee)
