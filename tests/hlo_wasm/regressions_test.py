@@ -11,8 +11,6 @@
   against JAX and the NumPy reference.
 """
 
-import time
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -150,12 +148,13 @@ class FuseGroupsTest(parameterized.TestCase):
                     comp = module.computation(name)
                     self.assertEqual(fuse._groups(comp), _groups_quadratic(comp))
 
-    def test_long_chain_is_linear(self):
-        # One group of 8,000 members: ~6 s with the quadratic grouping, ~40 ms linear.
-        comp = parse.parse(_chain_hlo(8000, side_uses=False)).entry_computation
-        start = time.perf_counter()
-        fuse._groups(comp)
-        self.assertLess(time.perf_counter() - start, 1.5)
+    def test_long_chain_is_one_group(self):
+        # A long elementwise chain is one fused loop. (Its cost is measured, not asserted, by
+        # `bazel run //bench:wasm_speed -- --mode=compile_scaling`: tests never time.)
+        comp = parse.parse(_chain_hlo(2000, side_uses=False)).entry_computation
+        groups = fuse._groups(comp)
+        self.assertGreaterEqual(len(groups), 2000)
+        self.assertLen(set(groups.values()), 1)
 
 
 # Small programs from the 10,000-sample dataset run (ids are the dataset's), each of which an
