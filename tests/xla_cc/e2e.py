@@ -10,7 +10,8 @@ import os
 import pathlib
 import subprocess
 
-from tests.xla_cc import run_wasi, testlib
+from tests.xla_cc import testlib
+from tools.wasi_test import wasi
 from tools.xla_cc import harness_c
 
 # The cases every target runs.
@@ -138,7 +139,7 @@ def run_wasm32(case: str, work: pathlib.Path, *flags: str) -> Result:
         ],
         work,
     )
-    status, out = run_wasi.run(work / "main.wasm")
+    status, out = wasi.run(work / "main.wasm")
     return Result(status, out, work)
 
 

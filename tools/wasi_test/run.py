@@ -8,34 +8,12 @@ printing a line containing `--pass_line` fails (status 1).
 
 import pathlib
 import sys
-import tempfile
 
-import wasmtime
 from absl import app, flags
 
+from tools.wasi_test.wasi import run
+
 _PASS_LINE = flags.DEFINE_string("pass_line", "PASS", "Text stdout must contain.")
-
-
-def run(wasm: pathlib.Path) -> tuple[int, str]:
-    """Runs `_start` of a WASI command module; returns (exit status, stdout)."""
-    engine = wasmtime.Engine()
-    store = wasmtime.Store(engine)
-    linker = wasmtime.Linker(engine)
-    linker.define_wasi()
-    with tempfile.TemporaryDirectory() as tmp:
-        out = pathlib.Path(tmp) / "stdout"
-        config = wasmtime.WasiConfig()
-        config.stdout_file = str(out)
-        config.inherit_stderr()
-        store.set_wasi(config)
-        module = wasmtime.Module.from_file(engine, str(wasm))
-        instance = linker.instantiate(store, module)
-        try:
-            instance.exports(store)["_start"](store)
-            status = 0
-        except wasmtime.ExitTrap as e:
-            status = e.code
-        return status, out.read_text()
 
 
 def main(argv: list[str]) -> None:

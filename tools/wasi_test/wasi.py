@@ -1,4 +1,7 @@
-"""Runs a WASI command module under wasmtime; returns (exit status, stdout)."""
+"""Runs a WASI command module in wasmtime (the pinned Python package).
+
+The library behind wasi_test's runner and the C-library tests.
+"""
 
 import pathlib
 import tempfile
@@ -7,6 +10,7 @@ import wasmtime
 
 
 def run(wasm: pathlib.Path) -> tuple[int, str]:
+    """Runs `_start` of a WASI command module; returns (exit status, stdout)."""
     engine = wasmtime.Engine()
     store = wasmtime.Store(engine)
     linker = wasmtime.Linker(engine)
@@ -15,8 +19,10 @@ def run(wasm: pathlib.Path) -> tuple[int, str]:
         out = pathlib.Path(tmp) / "stdout"
         config = wasmtime.WasiConfig()
         config.stdout_file = str(out)
+        config.inherit_stderr()
         store.set_wasi(config)
-        instance = linker.instantiate(store, wasmtime.Module.from_file(engine, str(wasm)))
+        module = wasmtime.Module.from_file(engine, str(wasm))
+        instance = linker.instantiate(store, module)
         try:
             instance.exports(store)["_start"](store)
             status = 0
