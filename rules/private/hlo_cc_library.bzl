@@ -2,6 +2,7 @@
 
 load("@rules_cc//cc:defs.bzl", "cc_library")
 load("//rules:providers.bzl", "HloCcInfo", "JaxHloInfo")
+load("//rules/private:common.bzl", "JAX_TOOL_ENV", "fail_attr")
 
 KERNELS = ["ir", "host"]
 
@@ -13,19 +14,6 @@ _LLVM_TOOLS = {
     "objcopy": "/usr/bin/llvm-objcopy-19",
     "wasm_ld": "/usr/bin/wasm-ld-19",
 }
-
-# Environment of every action: JAX on the CPU only, reproducible hashing, no .pyc written next
-# to sources, the script's directory kept off sys.path. The tool sets XLA_FLAGS itself.
-_ENV = {
-    "JAX_PLATFORMS": "cpu",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "PYTHONHASHSEED": "0",
-    "PYTHONSAFEPATH": "1",
-    "TF_CPP_MIN_LOG_LEVEL": "1",
-}
-
-def _fail_attr(ctx, attribute, message):
-    fail("%s: attribute `%s`: %s" % (ctx.label, attribute, message))
 
 def _has(ctx, attribute):
     return ctx.target_platform_has_constraint(getattr(ctx.attr, attribute)[platform_common.ConstraintValueInfo])
@@ -53,18 +41,18 @@ def _hlo_cc_library_impl(ctx):
     name = ctx.attr.library_name or ctx.label.name
     prefix = ctx.attr.prefix or name
     if not _is_c_identifier(prefix):
-        _fail_attr(ctx, "prefix", "%r is not a C identifier (set `prefix`, or use a name made of letters, digits and _)" % prefix)
+        fail_attr(ctx, "prefix", "%r is not a C identifier (set `prefix`, or use a name made of letters, digits and _)" % prefix)
     if ctx.attr.kernels not in KERNELS:
-        _fail_attr(ctx, "kernels", "unknown kernels %r (known: %s)" % (ctx.attr.kernels, ", ".join(KERNELS)))
+        fail_attr(ctx, "kernels", "unknown kernels %r (known: %s)" % (ctx.attr.kernels, ", ".join(KERNELS)))
     target = _tool_target(ctx)
     if not target:
-        _fail_attr(ctx, "src", "no C code for this target platform: its CPU constraint is none of " +
-                               "@platforms//cpu:x86_64 (host), @platforms//cpu:armv7e-mf (//platforms:cortex_m4f) " +
-                               "and @platforms//cpu:wasm32 (//platforms:wasm32)")
+        fail_attr(ctx, "src", "no C code for this target platform: its CPU constraint is none of " +
+                              "@platforms//cpu:x86_64 (host), @platforms//cpu:armv7e-mf (//platforms:cortex_m4f) " +
+                              "and @platforms//cpu:wasm32 (//platforms:wasm32)")
     if ctx.attr.kernels == "host" and target != "x86_64":
-        _fail_attr(ctx, "kernels", "\"host\" links XLA's own x86-64 objects; the target platform is %s, use \"ir\"" % target)
+        fail_attr(ctx, "kernels", "\"host\" links XLA's own x86-64 objects; the target platform is %s, use \"ir\"" % target)
     if ctx.attr.cpu and target != "x86_64":
-        _fail_attr(ctx, "cpu", "only tunes x86_64 IR kernels; the target platform is %s" % target)
+        fail_attr(ctx, "cpu", "only tunes x86_64 IR kernels; the target platform is %s" % target)
 
     header = ctx.actions.declare_file(name + ".h")
     source = ctx.actions.declare_file(name + ".c")
@@ -110,7 +98,7 @@ def _hlo_cc_library_impl(ctx):
             target,
             ctx.attr.kernels,
         ),
-        env = _ENV,
+        env = JAX_TOOL_ENV,
     )
     return [
         DefaultInfo(files = depset([header, source, obj])),
@@ -283,7 +271,7 @@ def _hlo_cc_reference_main_impl(ctx):
         outputs = [out],
         mnemonic = "HloCcReferenceMain",
         progress_message = "Writing the reference test program of %s" % ctx.attr.library.label,
-        env = _ENV,
+        env = JAX_TOOL_ENV,
     )
     return [DefaultInfo(files = depset([out]))]
 

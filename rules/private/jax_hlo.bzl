@@ -2,43 +2,31 @@
 
 load("@rules_python//python:defs.bzl", "PyInfo")
 load("//rules:providers.bzl", "JaxHloInfo")
+load("//rules/private:common.bzl", "JAX_TOOL_ENV", "fail_attr")
 load("//rules/private:specs.bzl", "validate_spec")
 
 TRANSFORMS = ["none", "grad", "value_and_grad", "vmap"]
 
-# Environment of every export action: no accelerator probing, reproducible hashing, no .pyc
-# written next to sources, and the script's directory (the source tree) kept off sys.path.
-_EXPORT_ENV = {
-    "JAX_PLATFORMS": "cpu",
-    "PYTHONDONTWRITEBYTECODE": "1",
-    "PYTHONHASHSEED": "0",
-    "PYTHONSAFEPATH": "1",
-    "TF_CPP_MIN_LOG_LEVEL": "1",
-}
-
-def _fail_attr(ctx, attribute, message):
-    fail("%s: attribute `%s`: %s" % (ctx.label, attribute, message))
-
 def _validate(ctx):
     module, sep, function = ctx.attr.function.partition(":")
     if not sep or not module or not function:
-        _fail_attr(ctx, "function", "%r must look like 'package.module:function'" % ctx.attr.function)
+        fail_attr(ctx, "function", "%r must look like 'package.module:function'" % ctx.attr.function)
     if not ctx.attr.args:
-        _fail_attr(ctx, "args", "needs one spec per positional argument, e.g. [\"f32[1024]\"]")
+        fail_attr(ctx, "args", "needs one spec per positional argument, e.g. [\"f32[1024]\"]")
     for index, spec in enumerate(ctx.attr.args):
         error = validate_spec(spec)
         if error:
-            _fail_attr(ctx, "args", "[%d] %r: %s" % (index, spec, error))
+            fail_attr(ctx, "args", "[%d] %r: %s" % (index, spec, error))
     if ctx.attr.transform not in TRANSFORMS:
-        _fail_attr(ctx, "transform", "unknown transform %r (known: %s)" % (ctx.attr.transform, ", ".join(TRANSFORMS)))
+        fail_attr(ctx, "transform", "unknown transform %r (known: %s)" % (ctx.attr.transform, ", ".join(TRANSFORMS)))
     if ctx.attr.transform in ["grad", "value_and_grad"]:
         for argnum in ctx.attr.argnums:
             if argnum < 0 or argnum >= len(ctx.attr.args):
-                _fail_attr(ctx, "argnums", "%d is out of range for %d argument(s)" % (argnum, len(ctx.attr.args)))
+                fail_attr(ctx, "argnums", "%d is out of range for %d argument(s)" % (argnum, len(ctx.attr.args)))
     if ctx.attr.in_axes and ctx.attr.transform != "vmap":
-        _fail_attr(ctx, "in_axes", "only applies to transform = \"vmap\"")
+        fail_attr(ctx, "in_axes", "only applies to transform = \"vmap\"")
     if ctx.attr.in_axes and len(ctx.attr.in_axes) != len(ctx.attr.args):
-        _fail_attr(ctx, "in_axes", "has %d entries for %d argument(s)" % (len(ctx.attr.in_axes), len(ctx.attr.args)))
+        fail_attr(ctx, "in_axes", "has %d entries for %d argument(s)" % (len(ctx.attr.in_axes), len(ctx.attr.args)))
 
 def _import_roots(ctx, sources):
     """Execroot-relative directories from which the user's modules import.
@@ -108,7 +96,7 @@ def _jax_hlo_impl(ctx):
         outputs = declared,
         mnemonic = "JaxHlo",
         progress_message = "Exporting %s (%s) to HLO" % (ctx.label, ctx.attr.function),
-        env = _EXPORT_ENV,
+        env = JAX_TOOL_ENV,
         # A persistent worker imports JAX once for many exports (tools/jax_export/worker.py);
         # sandboxed, remote or --strategy=JaxHlo=sandboxed runs use a fresh process instead.
         execution_requirements = {"supports-workers": "1"},
