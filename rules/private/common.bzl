@@ -20,3 +20,18 @@ def fail_attr(ctx, attribute, message):
       message: what is wrong with it.
     """
     fail("%s: attribute `%s`: %s" % (ctx.label, attribute, message))
+
+def _platform_transition_impl(settings, attr):
+    _ignore = settings  # @unused
+
+    # C/C++ rules choose their toolchain by platform: .bazelrc sets
+    # --incompatible_enable_cc_toolchain_resolution (Bazel 4.2.3 cannot transition on it).
+    return {"//command_line_option:platforms": str(attr.platform)}
+
+# Builds an attribute's targets for the platform named by the rule's `platform` attribute
+# (firmware_test: Cortex-M4F; wasi_test: wasm32).
+platform_transition = transition(
+    implementation = _platform_transition_impl,
+    inputs = [],
+    outputs = ["//command_line_option:platforms"],
+)

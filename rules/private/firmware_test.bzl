@@ -1,17 +1,6 @@
 """firmware_test: builds a cc_binary for a Cortex-M platform and runs it under qemu-system-arm."""
 
-def _platform_transition_impl(settings, attr):
-    _ignore = settings  # @unused
-
-    # C/C++ rules choose their toolchain by platform: .bazelrc sets
-    # --incompatible_enable_cc_toolchain_resolution (Bazel 4.2.3 cannot transition on it).
-    return {"//command_line_option:platforms": str(attr.platform)}
-
-_platform_transition = transition(
-    implementation = _platform_transition_impl,
-    inputs = [],
-    outputs = ["//command_line_option:platforms"],
-)
+load("//rules/private:common.bzl", "platform_transition")
 
 def _firmware_test_impl(ctx):
     firmware = ctx.attr.firmware[0][DefaultInfo].files_to_run.executable
@@ -46,7 +35,7 @@ firmware_test(
         "firmware": attr.label(
             mandatory = True,
             executable = True,
-            cfg = _platform_transition,
+            cfg = platform_transition,
             doc = "The cc_binary to run; it is built for `platform`.",
         ),
         "platform": attr.label(
