@@ -12,6 +12,7 @@ import numpy as np
 from tools.hlo_wasm import registry
 from tools.hlo_wasm.kernel import linear, load, store
 from tools.hlo_wasm.ops import common as c
+from tools.hlo_wasm.ops import conv_simd
 from tools.hlo_wasm.ops.reduce import parse_window
 
 _FAMILY = "conv"
@@ -35,6 +36,24 @@ def _geometry(inst, lhs_shape, rhs_shape):
     ns = len(_spatial(lhs_l))
     w = parse_window(inst.attr("window"), ns)
     return lhs_l, rhs_l, out_l, w
+
+
+def geometry(inst, rhs_dims) -> conv_simd.Geometry:
+    """The layout, window and grouping of convolution `inst` with filter dims `rhs_dims`."""
+    lhs_l, rhs_l, out_l = parse_labels(inst.attr("dim_labels"))
+    g = inst.attr("feature_group_count", 1)
+    return conv_simd.Geometry(
+        lhs_l=lhs_l,
+        rhs_l=rhs_l,
+        out_l=out_l,
+        ls=tuple(_spatial(lhs_l)),
+        rs=tuple(_spatial(rhs_l)),
+        os=tuple(_spatial(out_l)),
+        window=parse_window(inst.attr("window"), len(_spatial(lhs_l))),
+        groups=g,
+        cin=rhs_dims[rhs_l.index("i")],
+        per_group=rhs_dims[rhs_l.index("o")] // g,
+    )
 
 
 def _ref(inst, args, env):
@@ -76,6 +95,8 @@ def _ref(inst, args, env):
 
 
 def _kernel(k, inst):
+    if conv_simd.emit(k, geometry(inst, k.ins[1].shape.dims)):
+        return
     lhs, rhs = k.ins
     out = k.out
     lhs_l, rhs_l, out_l, w = _geometry(inst, lhs.shape.dims, rhs.shape.dims)
