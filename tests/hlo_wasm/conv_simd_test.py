@@ -12,6 +12,7 @@ from jax import lax
 
 from tests.hlo_wasm import harness
 from tools.hlo_wasm import compile as compiler
+from tools.hlo_wasm import ir
 
 jax.config.update("jax_enable_x64", True)
 
@@ -125,6 +126,14 @@ class ConvSimdTest(parameterized.TestCase):
 
     def test_f64_falls_back(self):
         self._check(_conv(), (1, 5, 5, 2), (3, 3, 2, 4), False, dtype=np.float64)
+
+    def test_rhs_reversal_rejected(self):
+        x, w = np.zeros((1, 5, 5, 1), np.float32), np.zeros((3, 3, 1, 4), np.float32)
+        text = harness.hlo_of(_conv(), x, w)
+        self.assertIn("pad=1_1x1_1}", text)
+        compiler.compile_hlo(text.replace("pad=1_1x1_1}", "pad=1_1x1_1 rhs_reversal=0x0}"), "f")
+        with self.assertRaisesRegex(ir.CompileError, "rhs_reversal is not supported"):
+            compiler.compile_hlo(text.replace("pad=1_1x1_1}", "pad=1_1x1_1 rhs_reversal=0x1}"), "f")
 
     def test_deterministic(self):
         x = np.zeros((2, 6, 5, 3), np.float32)
