@@ -5,15 +5,15 @@ convolution as `jax.lax.conv_general_dilated` emits it: any dim_labels, strides,
 with `rhs_reversal` is rejected).
 
 f32 fast path (`ops/conv_simd.py`): when the output's feature dim and the filter's output
-feature dim are both minor-most and the features fit f32x4 (output features per group a
-multiple of 4, or depthwise with one feature per group and input features minor-most), each
-output position runs blocks of up to 8 f32x4 accumulators over its valid window range,
-computed once per position instead of a bounds check per tap (NHWC/HWIO and their 1-D/3-D
-forms; any batch/spatial order).
+feature dim are both minor-most (NHWC/HWIO and their 1-D/3-D forms; any batch/spatial order),
+each output position runs blocks of up to 8 f32x4 accumulators (scalar ones for a remainder
+of features that is not a multiple of 4) over its valid window range, computed once per
+position instead of a bounds check per tap; depthwise convolutions multiply input and filter
+feature vectors lane-wise.
 
-Generic kernel (everything else, e.g. f64, NCHW outputs, OIHW filters, feature counts not a
-multiple of 4): for every output element, loops over the kernel window and the group's input
-features, skipping taps that fall into padding or between dilated input elements.
+Generic kernel (everything else: f64, NCHW outputs, OIHW filters, ...): for every output
+element, loops over the kernel window and the group's input features, skipping taps that fall
+into padding or between dilated input elements.
 """
 
 import re

@@ -9,15 +9,18 @@ dim is computed once (no per-tap bounds checks; ranges that are in bounds for ev
 position are compile-time constants), then each block of up to `BLOCK` f32x4 accumulators
 (32 output features) runs over the window taps and input features:
 
-* `splat` mode (output features per group % 4 == 0; covers feature_group_count == 1): each
-  input value is splatted and multiplied by the filter's contiguous feature vectors.
-* `depthwise` mode (one input and one output feature per group, input features minor-most):
-  the input's feature vector is multiplied lane-wise by the filter's.
+* `depthwise` mode (one input and one output feature per group, input features minor-most,
+  output features % 4 == 0): the input's feature vector is multiplied lane-wise by the
+  filter's.
+* `splat` mode (everything else, per group): each input value is splatted and multiplied by
+  the filter's contiguous feature vectors; the last `per_group % 4` features of each group use
+  scalar f32 accumulators.
 
 lhs dilation (transposed convolution) keeps one divisibility test per tap of a dilated dim
 (HLO semantics: a window element between dilated input elements contributes nothing).
-Anything else (other dtypes, features not minor-most, feature counts not fitting a mode)
-returns False so the caller emits the generic kernel.
+Other dtypes, features not minor-most in the output or the filter, and empty operands return
+False so the caller emits the generic kernel. The function's WAT starts with a `;; f32x4 fast
+path` comment line.
 """
 
 import dataclasses
@@ -69,7 +72,7 @@ class _Pos:
 
 
 def mode(k, geo: Geometry) -> str | None:
-    """`"splat"`, `"depthwise"` or None (use the generic kernel) for kernel `k`."""
+    """`"depthwise"`, `"splat"` or None (use the generic kernel) for kernel `k`."""
     lhs, rhs = k.ins
     out = k.out
     if not lhs.shape.dtype == rhs.shape.dtype == out.shape.dtype == "f32":
@@ -78,11 +81,9 @@ def mode(k, geo: Geometry) -> str | None:
         return None
     if min(lhs.shape.size, rhs.shape.size, out.shape.size) == 0:
         return None
-    if geo.per_group % 4 == 0:
-        return "splat"
     if geo.per_group == 1 and geo.cin == 1 and geo.lhs_l[-1] == "f" and out.shape.dims[-1] % 4 == 0:
         return "depthwise"
-    return None
+    return "splat"
 
 
 def emit(k, geo: Geometry) -> bool:
@@ -91,6 +92,7 @@ def emit(k, geo: Geometry) -> bool:
     if m is None:
         return False
     out = k.out
+    k.emit(f";; f32x4 fast path ({m}): output features in blocks of {4 * BLOCK}, window range per position")
 
     def per_pos(idx):
         o = idx + [_ZERO]
@@ -178,19 +180,26 @@ def _features(k, geo: Geometry, m: str, pos: _Pos) -> None:
         gf, cbase = _mul(grp, span), _mul(grp, geo.cin)
         _repeat(k, full, lambda fb: _block(k, geo, m, pos, _sum([gf, _mul(fb, 4 * BLOCK)]), cbase, BLOCK), "fb")
         if tail:
-            _block(k, geo, m, pos, _sum([gf, f"(i32.const {full * 4 * BLOCK})"]), cbase, tail // 4)
+            f0 = _sum([gf, f"(i32.const {full * 4 * BLOCK})"])
+            _block(k, geo, m, pos, f0, cbase, *divmod(tail, 4))
 
     _repeat(k, groups, per_group, "g")
 
 
-def _block(k, geo: Geometry, m: str, pos: _Pos, f0: str, cbase: str, nv: int) -> None:
-    """`nv` f32x4 accumulators for output features [f0, f0 + 4 nv) of one position."""
+def _block(k, geo: Geometry, m: str, pos: _Pos, f0: str, cbase: str, nv: int, nsc: int = 0) -> None:
+    """Output features [f0, f0 + 4 nv + nsc) of one position: `nv` f32x4 and `nsc` f32 accumulators.
+
+    Scalar accumulators (a feature count that is not a multiple of 4) occur in splat mode only.
+    """
     lhs, rhs = k.ins
     out = k.out
     f0 = f0 if f0.startswith("(i32.const") else k.set("i32", f0, "f0")
     accs = [k.local("v128", f"acc{j}") for j in range(nv)]
+    saccs = [k.local("f32", f"sacc{j}") for j in range(nsc)]
     for a in accs:
         k.emit(f"(local.set {a} {_VZERO})")
+    for a in saccs:
+        k.emit(f"(local.set {a} (f32.const 0))")
     lfs = strides(lhs.shape.dims)[geo.lhs_l.index("f")]
     ris = strides(rhs.shape.dims)[geo.rhs_l.index("i")]
 
@@ -209,13 +218,17 @@ def _block(k, geo: Geometry, m: str, pos: _Pos, f0: str, cbase: str, nv: int) ->
             raddr = k.set("i32", f"(i32.shl {_sum([rrow, _mul(ci, ris)])} (i32.const 2))", "ra")
             if m == "splat":
                 la = f"(i32.shl {_sum([lrow, _mul(_sum([cbase, ci]), lfs)])} (i32.const 2))"
-                x = k.set("v128", f"(f32x4.splat (f32.load offset={lhs.offset} {la}))", "x")
+                xs = k.set("f32", f"(f32.load offset={lhs.offset} {la})", "xs")
+                x = k.set("v128", f"(f32x4.splat {xs})", "x") if accs else None
             laddr = f"(i32.shl {_sum([lrow, f0])} (i32.const 2))"
             for j, a in enumerate(accs):
                 if m != "splat":
                     x = f"(v128.load offset={lhs.offset + 16 * j} {laddr})"
                 wv = f"(v128.load offset={rhs.offset + 16 * j} {raddr})"
                 k.emit(f"(local.set {a} (f32x4.add (local.get {a}) (f32x4.mul {x} {wv})))")
+            for j, a in enumerate(saccs):
+                ws = f"(f32.load offset={rhs.offset + 16 * nv + 4 * j} {raddr})"
+                k.emit(f"(local.set {a} (f32.add (local.get {a}) (f32.mul {xs} {ws})))")
 
         _repeat(k, geo.cin, per_ci, "ci")
 
@@ -223,6 +236,8 @@ def _block(k, geo: Geometry, m: str, pos: _Pos, f0: str, cbase: str, nv: int) ->
     oaddr = f"(i32.shl {_sum([pos.obase, f0])} (i32.const 2))"
     for j, a in enumerate(accs):
         k.emit(f"(v128.store offset={out.offset + 16 * j} {oaddr} (local.get {a}))")
+    for j, a in enumerate(saccs):
+        k.emit(f"(f32.store offset={out.offset + 16 * nv + 4 * j} {oaddr} (local.get {a}))")
 
 
 def _taps(k, geo: Geometry, ranges: list, body) -> None:
