@@ -1,17 +1,29 @@
 """Lowering of `convolution` as `jax.lax.conv_general_dilated` emits it.
 
-convolution as `jax.lax.conv_general_dilated` emits it: any dim_labels, strides, padding,
-lhs/rhs dilation and feature groups (batch_group_count must be 1).
+convolution as `jax.lax.conv_general_dilated` emits it: any dim_labels, strides, padding
+(negative crops), lhs/rhs dilation and feature groups (batch_group_count must be 1; a window
+with `rhs_reversal` is rejected).
 
-Generic kernel: for every output element, loops over the kernel window and the group's input
-features, skipping taps that fall into padding or between dilated input elements.
+f32 fast path (`ops/conv_simd.py`): when the output's feature dim and the filter's output
+feature dim are both minor-most (NHWC/HWIO and their 1-D/3-D forms; any batch/spatial order),
+each output position runs blocks of up to 8 f32x4 accumulators (scalar ones for a remainder
+of features that is not a multiple of 4) over its valid window range, computed once per
+position instead of a bounds check per tap; depthwise convolutions multiply input and filter
+feature vectors lane-wise.
+
+Generic kernel (everything else: f64, NCHW outputs, OIHW filters, ...): for every output
+element, loops over the kernel window and the group's input features, skipping taps that fall
+into padding or between dilated input elements.
 """
+
+import re
 
 import numpy as np
 
 from tools.hlo_wasm import registry
 from tools.hlo_wasm.kernel import linear, load, store
 from tools.hlo_wasm.ops import common as c
+from tools.hlo_wasm.ops import conv_simd
 from tools.hlo_wasm.ops.reduce import parse_window
 
 _FAMILY = "conv"
@@ -30,22 +42,31 @@ def _spatial(labels: str) -> list[int]:
     return [i for _, i in digits]
 
 
-def _geometry(inst, lhs_shape, rhs_shape):
+def geometry(inst, rhs_dims) -> conv_simd.Geometry:
+    """The layout, window and grouping of convolution `inst` with filter dims `rhs_dims`."""
     lhs_l, rhs_l, out_l = parse_labels(inst.attr("dim_labels"))
-    ns = len(_spatial(lhs_l))
-    w = parse_window(inst.attr("window"), ns)
-    return lhs_l, rhs_l, out_l, w
+    g = inst.attr("feature_group_count", 1)
+    return conv_simd.Geometry(
+        lhs_l=lhs_l,
+        rhs_l=rhs_l,
+        out_l=out_l,
+        ls=tuple(_spatial(lhs_l)),
+        rs=tuple(_spatial(rhs_l)),
+        os=tuple(_spatial(out_l)),
+        window=parse_window(inst.attr("window"), len(_spatial(lhs_l))),
+        groups=g,
+        cin=rhs_dims[rhs_l.index("i")],
+        per_group=rhs_dims[rhs_l.index("o")] // g,
+    )
 
 
 def _ref(inst, args, env):
     lhs, rhs = args
-    lhs_l, rhs_l, out_l, w = _geometry(inst, lhs.shape, rhs.shape)
-    g = inst.attr("feature_group_count", 1)
-    ls, rs, os_ = _spatial(lhs_l), _spatial(rhs_l), _spatial(out_l)
+    geo = geometry(inst, rhs.shape)
+    lhs_l, rhs_l, out_l, w = geo.lhs_l, geo.rhs_l, geo.out_l, geo.window
+    ls, rs, os_ = geo.ls, geo.rs, geo.os
     out = np.zeros(inst.shape.dims, np.float64 if lhs.dtype.kind == "f" else lhs.dtype)
-    cin = rhs.shape[rhs_l.index("i")]
-    cout = rhs.shape[rhs_l.index("o")]
-    per_group = cout // g
+    cin, per_group = geo.cin, geo.per_group
     for o in np.ndindex(*out.shape):
         b, f = o[out_l.index("b")], o[out_l.index("f")]
         grp = f // per_group
@@ -76,13 +97,18 @@ def _ref(inst, args, env):
 
 
 def _kernel(k, inst):
+    geo = geometry(inst, k.ins[1].shape.dims)
+    if not conv_simd.emit(k, geo):
+        _generic(k, geo)
+
+
+def _generic(k, geo: conv_simd.Geometry) -> None:
+    """The scalar kernel: one accumulator per output element, a bounds check per tap."""
     lhs, rhs = k.ins
     out = k.out
-    lhs_l, rhs_l, out_l, w = _geometry(inst, lhs.shape.dims, rhs.shape.dims)
-    g = inst.attr("feature_group_count", 1)
-    ls, rs, os_ = _spatial(lhs_l), _spatial(rhs_l), _spatial(out_l)
-    cin = rhs.shape.dims[rhs_l.index("i")]
-    per_group = rhs.shape.dims[rhs_l.index("o")] // g
+    lhs_l, rhs_l, out_l, w = geo.lhs_l, geo.rhs_l, geo.out_l, geo.window
+    ls, rs, os_ = geo.ls, geo.rs, geo.os
+    cin, per_group = geo.cin, geo.per_group
     t = c.wt(out.shape.dtype)
     acc = k.local(t, "acc")
 
@@ -140,6 +166,8 @@ def _kernel(k, inst):
 def _check(inst, shapes):
     c.require(inst.attr("batch_group_count", 1) == 1, "batch_group_count > 1 is not supported")
     c.require(shapes[0].dtype == shapes[1].dtype, "convolution operand dtypes differ")
+    # XLA's window dims may reverse the filter (`rhs_reversal=1x0`); JAX never emits it.
+    c.require(not re.search(r"rhs_reversal=[0x]*1", inst.attr("window") or ""), "window rhs_reversal is not supported")
     parse_labels(inst.attr("dim_labels"))
 
 
