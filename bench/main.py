@@ -32,7 +32,7 @@ _MODE = flags.DEFINE_enum("mode", "speed", ["speed", "compile_scaling", "merge"]
 _MERGE = flags.DEFINE_list("merge", [], "--mode=merge: JSON files of earlier speed runs to pool.")
 _WORKLOADS = flags.DEFINE_list("workloads", [], "Workloads to run (default: all).")
 _BACKENDS = flags.DEFINE_list(
-    "backends", ["ours_wasmtime", "ours_node", "iree", "jaxjs"], "Backends besides JAX (the reference)."
+    "backends", ["ours_wasmtime", "ours_node", "iree", "iree_wasm32", "jaxjs"], "Backends besides JAX (the reference)."
 )
 _ROUNDS = flags.DEFINE_integer("rounds", 11, "Interleaved rounds (samples per backend).")
 _MIN_MS = flags.DEFINE_float("min_ms", 20.0, "Shortest sample, in ms (calls are repeated to fill it).")
