@@ -13,6 +13,9 @@ table gives median [min–max] ms and the per-round time ratio to JAX. The proce
 children) is pinned to --cpu, with XLA single-threaded. Also prints our compile time, module
 size and linear memory against XLA's buffer-assignment total.
 
+Backend `iree_wasm32` is IREE llvm-cpu's wasm32 executables in wasmtime, driven by a hand-made
+host of the HAL executable ABI (bench/backends/iree_wasm32.py).
+
 Mode `compile_scaling`: our compiler's time on generated HLO modules of the given sizes.
 Mode `merge`: pools the samples of earlier runs (--merge=a.json,b.json) and prints the tables.
 

@@ -40,6 +40,8 @@ _RECORD = 32  # bytes per command record of the driver
 _DISPATCH_STATE = struct.Struct("<IIHHIIHBBIII")
 # iree_hal_executable_dispatch_attrs_v0_t as IREE 3.13 emits it (64 bytes each): flags (u64),
 # local_memory_pages (u16), constant_count (u8), binding_count (u8), workgroup_size x, y, z.
+# Read off the emitted tables (binding_count equals every dispatch's bindings in the VM IR);
+# Host checks both counts against the schedule, so a different layout fails loudly.
 _ATTRS = struct.Struct("<QHBBIIH")
 _ATTRS_STRIDE = 64
 _DRIVER = pathlib.Path(__file__).with_name("iree_wasm32_driver.wat")

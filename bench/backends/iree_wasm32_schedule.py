@@ -14,8 +14,8 @@ static-shape JAX functions compile to:
   `hal.device.queue.execute.indirect`, and the outputs (`hal.buffer_view.create`).
 
 Anything else (other ops, control flow, operands that are not constants) is refused with an
-`Unavailable` that names it. Op signatures are those of IREE's `hal` VM imports
-(compiler/src/iree/compiler/Modules/HAL/Loader... `hal.imports.mlir`, as printed in the IR).
+`Unavailable` that names it. Operand positions follow the `vm.import private @hal.*`
+declarations printed in the same IR (IREE's compiler/src/iree/compiler/Dialect/HAL/hal.imports.mlir).
 """
 
 import dataclasses
