@@ -200,7 +200,12 @@ def _functions(vm_text: str) -> dict[str, _Function]:
 def _check_ops(f: _Function, allowed: set[str], role: str) -> None:
     for op in f.ops:
         if op.name not in allowed and op.name not in _COMMON:
-            what = "control flow" if op.name in ("vm.br", "vm.cond_br", "vm.call") else "unsupported op"
+            if op.name.startswith(("vm.br", "vm.cond_br", "vm.switch")):
+                what = "control flow"
+            elif not op.name.startswith(("vm.", "hal.")):
+                what = "a call of a VM function"
+            else:
+                what = "unsupported op"
             raise Unavailable(
                 f"{role} `{f.name}` uses {op.name} ({what}); the wasm32 host replays only straight-line HAL"
             )

@@ -42,7 +42,7 @@ def _iree_wasm32_corrupted_input(s: suite.Shared, ctx: Context) -> Prepared:
     return Prepared(timing.InProcess(host.run, ctx.min_ms), host.outputs(), info)
 
 
-# IREE's wasm32 route links no libm: every workload with a max (relu, softmax) fails to link.
+# Their IREE wasm32 executables call libm's fmaxf, and IREE links no libm for wasm32.
 _IREE_WASM32_CANNOT_LINK = {"softmax", "mlp_forward", "transformer"}
 
 
