@@ -16,7 +16,7 @@ from absl import logging  # noqa: E402
 from absl.testing import absltest  # noqa: E402
 
 from bench import check, report, scaling, suite, timing, workloads  # noqa: E402
-from bench.backends import Context, Prepared, Unavailable, iree_wasm32, iree_wasm32_schedule, ours  # noqa: E402
+from bench.backends import Context, Prepared, Unavailable, iree_wasm32, iree_wasm32_schedule, ours, xla  # noqa: E402
 
 logging.set_verbosity(logging.WARNING)  # iree.compiler logs every tool invocation at INFO
 
@@ -84,26 +84,24 @@ class WasmSpeedTest(absltest.TestCase):
             self.assertNotIn("median_ms", r["backends"]["broken"])
 
     def _check_iree_wasm32(self, name: str, b: dict, tol: dict) -> None:
-        ours, corrupted = b["iree_wasm32"], b["iree_wasm32_corrupted"]
+        entry, corrupted = b["iree_wasm32"], b["iree_wasm32_corrupted"]
         if name in _IREE_WASM32_CANNOT_LINK:
-            self.assertEqual(ours["status"], "unavailable", name)
-            self.assertIn("undefined symbol fmaxf", ours["reason"])
+            self.assertEqual(entry["status"], "unavailable", name)
+            self.assertIn("undefined symbol fmaxf", entry["reason"])
             self.assertEqual(corrupted["status"], "unavailable", name)
             return
-        self.assertEqual(ours["status"], "ok", f"{name}: {ours.get('reason')}")
-        self.assertEqual(ours["samples"], 1)
-        self.assertGreater(ours["median_ms"], 0)
-        self.assertIsNotNone(ours["ratio"])
-        self.assertLessEqual(ours["max_error"], tol["rtol"])  # normwise error, checked by suite against JAX
-        self.assertGreater(ours["info"]["dispatches"], 0)
-        self.assertGreater(ours["info"]["wasm_bytes"], 0)
+        self.assertEqual(entry["status"], "ok", f"{name}: {entry.get('reason')}")
+        self.assertEqual(entry["samples"], 1)
+        self.assertGreater(entry["median_ms"], 0)
+        self.assertIsNotNone(entry["ratio"])
+        self.assertLessEqual(entry["max_error"], tol["rtol"])  # normwise error, checked by suite against JAX
+        self.assertGreater(entry["info"]["dispatches"], 0)
+        self.assertGreater(entry["info"]["wasm_bytes"], 0)
         self.assertEqual(corrupted["status"], "wrong", f"{name}: outputs must come from the inputs in linear memory")
         self.assertNotIn("median_ms", corrupted)
 
     def test_iree_wasm32_refuses_what_it_cannot_replay_and_says_why(self):
         w = workloads.select(workloads.make("tiny"), ["quadratic"])[0]
-        from bench.backends import xla
-
         vm, _ = iree_wasm32.compile_vm(xla.stablehlo_text(w))
         schedule = iree_wasm32_schedule.parse(vm)
         self.assertEqual(schedule.inputs, 3)
