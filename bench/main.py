@@ -13,6 +13,9 @@ table gives median [min–max] ms and the per-round time ratio to JAX. The proce
 children) is pinned to --cpu, with XLA single-threaded. Also prints our compile time, module
 size and linear memory against XLA's buffer-assignment total.
 
+Backend `iree_wasm32` is IREE llvm-cpu's wasm32 executables in wasmtime, driven by a hand-made
+host of the HAL executable ABI (bench/backends/iree_wasm32.py).
+
 Mode `compile_scaling`: our compiler's time on generated HLO modules of the given sizes.
 Mode `merge`: pools the samples of earlier runs (--merge=a.json,b.json) and prints the tables.
 
@@ -32,7 +35,7 @@ _MODE = flags.DEFINE_enum("mode", "speed", ["speed", "compile_scaling", "merge"]
 _MERGE = flags.DEFINE_list("merge", [], "--mode=merge: JSON files of earlier speed runs to pool.")
 _WORKLOADS = flags.DEFINE_list("workloads", [], "Workloads to run (default: all).")
 _BACKENDS = flags.DEFINE_list(
-    "backends", ["ours_wasmtime", "ours_node", "iree", "jaxjs"], "Backends besides JAX (the reference)."
+    "backends", ["ours_wasmtime", "ours_node", "iree", "iree_wasm32", "jaxjs"], "Backends besides JAX (the reference)."
 )
 _ROUNDS = flags.DEFINE_integer("rounds", 11, "Interleaved rounds (samples per backend).")
 _MIN_MS = flags.DEFINE_float("min_ms", 20.0, "Shortest sample, in ms (calls are repeated to fill it).")

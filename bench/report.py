@@ -8,6 +8,7 @@ BACKEND_TITLES = {
     "ours_wasmtime": "ours, wasmtime",
     "ours_node": "ours, Node",
     "iree": "IREE llvm-cpu (native)",
+    "iree_wasm32": "IREE llvm-cpu → wasm32, wasmtime",
     "jaxjs": "jax-js wasm, Node",
 }
 

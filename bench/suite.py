@@ -11,7 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from bench import check, timing, workloads
-from bench.backends import Context, Prepared, Unavailable, iree_native, jaxjs, ours, xla
+from bench.backends import Context, Prepared, Unavailable, iree_native, iree_wasm32, jaxjs, ours, xla
 
 
 @dataclasses.dataclass
@@ -40,6 +40,7 @@ BACKENDS: dict[str, Callable[[Shared, Context], Prepared]] = {
     "ours_wasmtime": _ours(ours.prepare_wasmtime),
     "ours_node": _ours(ours.prepare_node),
     "iree": lambda s, ctx: iree_native.prepare(s.workload, s.stablehlo, ctx),
+    "iree_wasm32": lambda s, ctx: iree_wasm32.prepare(s.workload, s.stablehlo, ctx),
     "jaxjs": lambda s, ctx: jaxjs.prepare(s.workload, s.want, ctx),
 }
 REFERENCE = "jax"

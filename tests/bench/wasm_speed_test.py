@@ -3,6 +3,7 @@
 import json
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -14,8 +15,8 @@ import numpy as np  # noqa: E402
 from absl import logging  # noqa: E402
 from absl.testing import absltest  # noqa: E402
 
-from bench import check, report, scaling, suite, workloads  # noqa: E402
-from bench.backends import Context, Prepared, ours  # noqa: E402
+from bench import check, report, scaling, suite, timing, workloads  # noqa: E402
+from bench.backends import Context, Prepared, Unavailable, iree_wasm32, iree_wasm32_schedule, ours, xla  # noqa: E402
 
 logging.set_verbosity(logging.WARNING)  # iree.compiler logs every tool invocation at INFO
 
@@ -31,10 +32,25 @@ def _off_by_a_little(s: suite.Shared, ctx: Context) -> Prepared:
     return p
 
 
+def _iree_wasm32_corrupted_input(s: suite.Shared, ctx: Context) -> Prepared:
+    """IREE wasm32 with its first input overwritten in linear memory: must be reported WRONG."""
+    host, info = iree_wasm32.load(s.workload, s.stablehlo)
+    inputs = list(s.workload.inputs)
+    inputs[0] = inputs[0] * np.float32(1.01) + np.float32(0.01)
+    host.write_inputs(inputs)
+    host.run()
+    return Prepared(timing.InProcess(host.run, ctx.min_ms), host.outputs(), info)
+
+
+# Their IREE wasm32 executables call libm's fmaxf, and IREE links no libm for wasm32.
+_IREE_WASM32_CANNOT_LINK = {"softmax", "mlp_forward", "transformer"}
+
+
 class WasmSpeedTest(absltest.TestCase):
     def test_tiny_run_checks_and_times_every_backend(self):
-        backends = {n: suite.BACKENDS[n] for n in ("ours_wasmtime", "ours_node", "iree", "jaxjs")}
+        backends = {n: suite.BACKENDS[n] for n in ("ours_wasmtime", "ours_node", "iree", "iree_wasm32", "jaxjs")}
         backends["broken"] = _off_by_a_little
+        backends["iree_wasm32_corrupted"] = _iree_wasm32_corrupted_input
         run = {"workloads": {}}
         with tempfile.TemporaryDirectory() as tmp:
             for w in workloads.make("tiny"):
@@ -50,6 +66,7 @@ class WasmSpeedTest(absltest.TestCase):
             self.assertEqual(b["jaxjs"]["status"], "unavailable")
             self.assertIn("not installed", b["jaxjs"]["reason"])
             self.assertEqual(b["broken"]["status"], "wrong", name)
+            self._check_iree_wasm32(name, b, r["tolerance"])
             self.assertNotIn("median_ms", b["broken"], "a wrong result must not be timed")
             self.assertGreater(r["ours"]["wasm_bytes"], 0)
             self.assertGreater(r["xla"]["buffer_bytes"], 0)
@@ -65,6 +82,42 @@ class WasmSpeedTest(absltest.TestCase):
         for name, r in merged["workloads"].items():
             self.assertEqual(r["backends"]["ours_wasmtime"]["samples"], 2, name)
             self.assertNotIn("median_ms", r["backends"]["broken"])
+
+    def _check_iree_wasm32(self, name: str, b: dict, tol: dict) -> None:
+        entry, corrupted = b["iree_wasm32"], b["iree_wasm32_corrupted"]
+        if name in _IREE_WASM32_CANNOT_LINK:
+            self.assertEqual(entry["status"], "unavailable", name)
+            self.assertIn("undefined symbol fmaxf", entry["reason"])
+            self.assertEqual(corrupted["status"], "unavailable", name)
+            return
+        self.assertEqual(entry["status"], "ok", f"{name}: {entry.get('reason')}")
+        self.assertEqual(entry["samples"], 1)
+        self.assertGreater(entry["median_ms"], 0)
+        self.assertIsNotNone(entry["ratio"])
+        self.assertLessEqual(entry["max_error"], tol["rtol"])  # normwise error, checked by suite against JAX
+        self.assertGreater(entry["info"]["dispatches"], 0)
+        self.assertGreater(entry["info"]["wasm_bytes"], 0)
+        self.assertEqual(corrupted["status"], "wrong", f"{name}: outputs must come from the inputs in linear memory")
+        self.assertNotIn("median_ms", corrupted)
+
+    def test_iree_wasm32_refuses_what_it_cannot_replay_and_says_why(self):
+        w = workloads.select(workloads.make("tiny"), ["quadratic"])[0]
+        vm, _ = iree_wasm32.compile_vm(xla.stablehlo_text(w))
+        schedule = iree_wasm32_schedule.parse(vm)
+        self.assertEqual(schedule.inputs, 3)
+        self.assertEqual([c.export.split("_")[2] for c in schedule.commands], ["0", "1", "2"])
+        self.assertEqual([o.shape for o in schedule.outputs], [(1000,), (1000,)])
+        cases = {
+            "hal.device.queue.copy": vm.replace("@hal.device.queue.dealloca(", "@hal.device.queue.copy("),
+            "vm.add.i64": vm.replace("%c1000 = vm.const.i64 1000", "%c1000 = vm.add.i64 %c1, %c1"),
+            "vm.br": vm.replace("vm.cond_br %0, ^bb3, ^bb2", "vm.br ^bb2"),
+            "hal.command_buffer.copy_buffer": vm.replace(
+                "@hal.command_buffer.execution_barrier(", "@hal.command_buffer.copy_buffer(", 1
+            ),
+        }
+        for op, text in cases.items():
+            with self.assertRaisesRegex(Unavailable, re.escape(op)):
+                iree_wasm32_schedule.parse(text)
 
     def test_main_writes_the_table_and_json(self):
         with tempfile.TemporaryDirectory() as tmp:
