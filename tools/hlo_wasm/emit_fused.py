@@ -13,7 +13,7 @@ masks) and every op has an f32x4 form, the innermost loop processes 4 lanes per 
 scalar loop finishes the tail.
 """
 
-from tools.hlo_wasm import ir, registry
+from tools.hlo_wasm import inline_math, ir, registry
 from tools.hlo_wasm.kernel import Kernel, linear, load, store
 from tools.hlo_wasm.ops import common as c
 from tools.hlo_wasm.passes.memory import leaves
@@ -147,8 +147,10 @@ class _Loop:
                 e = load(self.params[inst.attr("number")], "(i32.const 0)")
             elif level == 1 and _is_array_bcast(inst, self.byname):
                 e = vals[inst.name + ":row"]
+            elif simd:
+                e = inline_math.inline(k.fb, _simd_expr(inst, vals))
             else:
-                e = _simd_expr(inst, vals) if simd else _scalar_expr(inst, vals)
+                e = _scalar_expr(inst, vals)
             wtype = "v128" if simd else c.wt(inst.shape.dtype)
             vals[inst.name] = k.set(wtype, e, inst.name)
             vals[inst.name + ":dtype"] = inst.shape.dtype

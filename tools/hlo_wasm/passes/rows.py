@@ -56,7 +56,7 @@ def simple_reducer(module: ir.Module, name: str) -> str | None:
 
 
 def _row_reduce(inst: ir.Instruction, by: dict, module: ir.Module) -> int | None:
-    """r when `inst` is an f32 add/max/min reduce over exactly the trailing r dims."""
+    """The r of `inst` when it is an f32 add/max/min reduce over exactly the trailing r dims."""
     if inst.opcode != "reduce" or len(inst.operands) != 2 or inst.shape.is_tuple:
         return None
     src = by[inst.operands[0]].shape
