@@ -81,7 +81,10 @@ class InlineMathTest(parameterized.TestCase):
         fb = FunctionBuilder()
         sin = support.math_call("sine", "f32", True, ["(local.get $x)"])  # calls an f64x2 kernel
         self.assertEqual(inline_math.inline(fb, sin), sin)
-        self.assertEqual(inline_math.inline(fb, "(f32x4.add (local.get $a) (local.get $b))"), "(f32x4.add (local.get $a) (local.get $b))")
+        self.assertEqual(
+            inline_math.inline(fb, "(f32x4.add (local.get $a) (local.get $b))"),
+            "(f32x4.add (local.get $a) (local.get $b))",
+        )
         self.assertEqual(fb.lines, [])
 
     def test_fused_loops_inline_exp_and_tanh(self):

@@ -133,6 +133,8 @@ class _Group:
                 src, at, base = self.param(inst.operands[0]), rowb, 0
             elif st.stage[n] < p and n in self.out_leaf:
                 src, at, base = self.out_leaf[n], full, 0
+            elif st.stage[n] < p and n in st.home:
+                src, at, base = self.out_leaf[st.home[n]], full, 0
             elif st.stage[n] < p and n in st.scratch:
                 src, at, base = self.scratch, rowb, st.scratch[n] * self.row_len * 4
             if src is not None:
@@ -157,6 +159,8 @@ class _Group:
                 continue
             if n in self.out_leaf:
                 k.emit(f"({op} offset={self.out_leaf[n].offset + 4 * off} {full} {vals[n]})")
+            if n in st.home:
+                k.emit(f"({op} offset={self.out_leaf[st.home[n]].offset + 4 * off} {full} {vals[n]})")
             if n in st.scratch:
                 o = self.scratch.offset + st.scratch[n] * self.row_len * 4 + 4 * off
                 k.emit(f"({op} offset={o} {rowb} {vals[n]})")

@@ -360,6 +360,7 @@ class Stages:
       needs: per loop, the per-element values it computes or loads, in body order.
       scratch: value name -> scratch slot (a row of L f32) for values later loops read.
       outputs: output value name -> output index (the fusion's tuple index).
+      home: value name -> the full-size output whose row holds it instead of the scratch.
     """
 
     level: dict
@@ -369,6 +370,7 @@ class Stages:
     needs: list
     scratch: dict
     outputs: dict
+    home: dict
 
 
 def stages(comp: ir.Computation, nrows: int, row_len: int) -> Stages:
@@ -414,6 +416,7 @@ def stages(comp: ir.Computation, nrows: int, row_len: int) -> Stages:
     order = {inst.name: k for k, inst in enumerate(comp.instructions)}
     needs: list = [set() for _ in range(loops)]
     scratch: dict = {}
+    last_use: dict = {}
     for p in reversed(range(loops)):
         todo = list(roots.get(p, []))
         while todo:
@@ -429,6 +432,18 @@ def stages(comp: ir.Computation, nrows: int, row_len: int) -> Stages:
                 if v not in scratch:
                     scratch[v] = len(scratch)
                     roots.setdefault(stage[v], []).append(v)
+                last_use[v] = max(last_use.get(v, 0), p)
                 continue
             todo.extend(by[v].operands)
-    return Stages(level, stage, kind, loops, [sorted(s, key=order.get) for s in needs], scratch, outputs)
+    # A value may live in the row of a full-size output written in a loop at or after its last
+    # read (softmax's exp(x - max) in the output row): each element is read before the output
+    # overwrites it in the same step, so no scratch is needed.
+    home, free = {}, [o for o in sorted(full, key=outputs.get) if by[o].shape.dtype == "f32"]
+    for v in sorted(scratch, key=scratch.get):
+        for o in free:
+            if stage[o] >= last_use[v] and stage[o] > stage[v]:
+                home[v] = o
+                free.remove(o)
+                break
+    slots = {v: k for k, v in enumerate(v for v in sorted(scratch, key=scratch.get) if v not in home)}
+    return Stages(level, stage, kind, loops, [sorted(s, key=order.get) for s in needs], slots, outputs, home)
