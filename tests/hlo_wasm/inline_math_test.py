@@ -16,7 +16,7 @@ _LEAF_OPS = ("exponential", "exponential-minus-one", "log", "log-plus-one", "log
 def _module(fn_wat: str, body: FunctionBuilder, n: int) -> bytes:
     """A module mapping f32[n] at 0 to f32[n] at 4n with `body` (a loop over vectors) and `fn_wat`."""
     decls = " ".join(f"(local {name} {t})" for name, t in body.locals.items())
-    wat = f"""(module (memory (export "memory") 2) {fn_wat}
+    wat = f"""(module (memory (export "memory") {-(-8 * n // 65536)}) {fn_wat}
       (func (export "run") {decls}
         {chr(10).join(body.lines)}))"""
     cfg = wasmtime.Config()
@@ -42,7 +42,11 @@ def _inputs(rng, n: int) -> np.ndarray:
         [0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, -1e-45, 88.7, 89.0, 89.5, -103.9, -104.0, -105, 1e30, -1e30, 0.5],
         np.float32,
     )
-    return np.concatenate([bits, normal, edges]).astype(np.float32)
+    # Dense over exp's interesting range: the k = -126/-127 and 127/128 boundaries of its fast
+    # path (x near -87.3 and 88.4), the clamp at -104 and 89, subnormal results.
+    dense = np.linspace(-110, 95, n, dtype=np.float32)
+    near = np.concatenate([np.linspace(c - 0.02, c + 0.02, 512, dtype=np.float32) for c in (-87.34, 88.38, 88.72)])
+    return np.concatenate([bits, normal, edges, dense, near]).astype(np.float32)
 
 
 class InlineMathTest(parameterized.TestCase):
@@ -64,8 +68,9 @@ class InlineMathTest(parameterized.TestCase):
             fb.emit(f"(br_if $top (i32.lt_u (local.get $i) (i32.const {4 * x.size}))))")
             if inline:
                 self.assertNotIn("(call ", "\n".join(fb.lines))
-                if op == "exponential":  # its input clamp becomes pmax/pmin
+                if op == "exponential":  # its input clamp becomes pmax/pmin; a fast path
                     self.assertIn("f32x4.pmax", "\n".join(fb.lines))
+                    self.assertIn("(if (i32x4.all_true", "\n".join(fb.lines))
             results.append(_run(_module(fn.wat, fb, x.size), x))
         np.testing.assert_array_equal(results[0], results[1], err_msg=f"{op}: inlined code differs from the call")
 

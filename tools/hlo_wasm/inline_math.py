@@ -88,6 +88,52 @@ def inline(fb, expr: str) -> str:
     def sub(text):
         return _NAME_RE.sub(lambda m: rename.get(m.group(1), m.group(0)), text)
 
+    body = [peephole(sub(b)) for b in body]
+    fast = _exp_fast(fb, rename, body) if fn.name == "f32x4_exp" else None
+    if fast is not None:
+        return fast
     for stmt in body[:-1]:
-        fb.emit(peephole(sub(stmt)))
-    return peephole(sub(body[-1]))
+        fb.emit(stmt)
+    return body[-1]
+
+
+# f32x4_exp's statements, by the local each sets (the fast path below reuses them).
+_EXP_STEPS = ("xc", "xc", "xc", "km", "k", "r", "p", "ki", "k1")
+_MAGIC_MINUS_126 = 0x4B400000 - 126  # bits of 1.5 * 2^23 (exp's rounding constant), less 126
+
+
+def _exp_fast(fb, rename: dict, body: list) -> str | None:
+    """exp with a one-multiply 2^k when every lane has -126 <= k <= 127; else the full body.
+
+    The mathlib's exp scales by 2^k in two exact steps, p * 2^(k>>1) * 2^(k - (k>>1)), so that
+    overflow and subnormal results round once. When 2^k is a normal f32 (k in [-126, 127]),
+    p * 2^(k>>1) is exact and p * 2^k rounds the same real number once: the results are
+    identical. k in range also means x is inside the input clamp [-104, 89], so the fast path
+    skips it. km = x * log2(e) + 1.5 * 2^23 holds k in its low mantissa bits, so the bits of
+    km minus (bits(1.5 * 2^23) - 126) are k + 126, and (bits(km) << 23) + bits(1.0) = 2^k.
+    Returns None when the mathlib's body is not the expected shape (then no fast path).
+    """
+    names = [re.match(r"\(local\.set (\$[\w.]+) ", b) for b in body[:-1]]
+    want = [rename.get(n) for n in _EXP_STEPS]
+    if len(names) != len(want) or any(m is None or m.group(1) != w for m, w in zip(names, want, strict=True)):
+        return None
+    x = f"(local.get {rename['x']})"
+    xc = f"(local.get {rename['xc']})"
+    km, p = f"(local.get {rename['km']})", f"(local.get {rename['p']})"
+    in_range = (
+        f"(i32x4.all_true (i32x4.lt_u (i32x4.sub {km} (v128.const i32x4{f' {_MAGIC_MINUS_126}' * 4}))"
+        " (v128.const i32x4 254 254 254 254)))"
+    )
+    out = fb.local("v128", "exp")
+    fb.emit(body[3].replace(xc, x))  # km from the unclamped x
+    fb.emit(f"(if {in_range}")
+    fb.emit("  (then")
+    for stmt in body[4:7]:
+        fb.emit("    " + stmt.replace(xc, x))
+    scale = f"(i32x4.add (i32x4.shl {km} (i32.const 23)) (v128.const i32x4{' 1065353216' * 4}))"
+    fb.emit(f"    (local.set {out} (f32x4.mul {p} {scale})))")
+    fb.emit("  (else")
+    for stmt in body[:-1]:
+        fb.emit("    " + stmt)
+    fb.emit(f"    (local.set {out} {body[-1]})))")
+    return f"(local.get {out})"
