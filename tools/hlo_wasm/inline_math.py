@@ -103,7 +103,7 @@ _MAGIC_MINUS_126 = 0x4B400000 - 126  # bits of 1.5 * 2^23 (exp's rounding consta
 
 
 def _exp_fast(fb, rename: dict, body: list) -> str | None:
-    """exp with a one-multiply 2^k when every lane has -126 <= k <= 127; else the full body.
+    """The exp with a one-multiply 2^k when every lane has -126 <= k <= 127; else the full body.
 
     The mathlib's exp scales by 2^k in two exact steps, p * 2^(k>>1) * 2^(k - (k>>1)), so that
     overflow and subnormal results round once. When 2^k is a normal f32 (k in [-126, 127]),

@@ -83,6 +83,19 @@ def copyable(inst: ir.Instruction, by: dict) -> bool:
     return inst.opcode == "broadcast" and by[inst.operands[0]].shape.dims == ()
 
 
+def along_row(inst: ir.Instruction, by: dict, dims: tuple, r: int) -> bool:
+    """A broadcast into `dims` of an f32 value along the row (dims[-r:]) or per row (dims[:-r])."""
+    if inst.opcode != "broadcast" or inst.shape.dims != dims:
+        return False
+    src = by[inst.operands[0]].shape
+    bd, lead = tuple(inst.attr("dimensions", ())), len(dims) - r
+    if src.dtype != "f32":
+        return False
+    return (src.dims == dims[lead:] and bd == tuple(range(lead, len(dims)))) or (
+        src.dims == dims[:lead] and bd == tuple(range(lead))
+    )
+
+
 class _Former:
     """The one-pass group assignment (see the module docstring)."""
 
@@ -225,7 +238,7 @@ class _Former:
         return g.reduces > 0 and len(g.members) > 1 and g.r is not None
 
 
-def _callee(mem, by, users, root, cname):
+def _callee(mem, by, users, root, cname, dims, r):
     """The fused computation of one group and its outputs (members used outside or root)."""
     names = {m.name for m in mem}
     params, body, pname, copied = [], [], {}, {}
@@ -244,9 +257,12 @@ def _callee(mem, by, users, root, cname):
                 copied[o] = f"{o}.c"
                 body.append(dataclasses.replace(inst, name=copied[o]))
             return copied[o]
-        if copyable(inst, by):
+        if copyable(inst, by) or along_row(inst, by, dims, r):
+            # Scalar broadcasts, and broadcasts along or per row (layer norm's scale, a row
+            # vector computed elsewhere): read the small operand instead of a full-size copy.
             if o not in copied:
-                src = outside(inst.operands[0])
+                src = inst.operands[0]
+                src = src if src in names else outside(src)
                 copied[o] = f"{o}.c"
                 body.append(dataclasses.replace(inst, name=copied[o], operands=(src,)))
             return copied[o]
@@ -268,7 +284,7 @@ def _build(mem, by, users, root, counter, rename, g: _Group):
     """
     row_len = math.prod(g.dims[len(g.dims) - g.r :])
     cname = f"rows.{counter[0] + 1}"
-    comp, params, outs = _callee(mem, by, users, root, cname)
+    comp, params, outs = _callee(mem, by, users, root, cname, g.dims, g.r)
     if any(o.shape.dtype != "f32" for o in outs):
         return None
     nslots = len(stages(comp, g.nrows, row_len).scratch)
