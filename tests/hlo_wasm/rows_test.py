@@ -133,5 +133,18 @@ class RowsTest(parameterized.TestCase):
         harness.check(self, fn, x, tol=TOL)
 
 
+class FusedBroadcastTest(absltest.TestCase):
+    def test_broadcast_only_parameter_is_loaded_once_per_step(self):
+        # emit_fused.py used to also load the bias at the output's index (dead, and past the
+        # end of the bias buffer); only the broadcast's load at the column index remains.
+        rng = np.random.default_rng(2)
+        a, b = rng.standard_normal((8, 64)).astype(np.float32), rng.standard_normal(64).astype(np.float32)
+        fn = lambda x, y: jnp.maximum(x + y, 0.0)
+        harness.check(self, fn, a, b)
+        art = compiler.compile_hlo(harness.hlo_of(fn, a, b), "f")
+        loads = [ln for ln in art.wat.splitlines() if f"load offset={art.plan.inputs[1].offset} " in ln]
+        self.assertLen(loads, 1, "\n".join(loads))
+
+
 if __name__ == "__main__":
     absltest.main()
