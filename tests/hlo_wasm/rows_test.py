@@ -75,6 +75,23 @@ class RowsTest(parameterized.TestCase):
         x[2, 5], x[3, 7] = np.nan, -1e30
         self._fused(_softmax, x)
 
+    def test_max_min_with_nan_and_signed_zeros(self):
+        # Row max/min accumulate with pmax/pmin and recompute rows whose result is NaN or zero
+        # with f32.max/min: the results (including the sign of zero) must be max's.
+        x = -np.abs(self._x(6, 40)) - 1
+        x[0, 5], x[0, 30] = -0.0, 0.0  # max +0
+        x[1, 7] = -0.0  # max -0
+        x[2, 33] = np.nan
+        x[3, 38], x[3, 2] = 0.0, -0.0
+        x[4, :] = -0.0
+        x[5, 39] = 0.0  # in the scalar tail
+        fn = lambda v: (v.max(-1), v.min(-1), jnp.exp(v - v.max(-1, keepdims=True)).sum(-1), (-v).min(-1))
+        outs = harness.check(self, fn, x, tol=TOL)
+        for got, want in zip(outs, jax.jit(fn)(x), strict=True):
+            want = np.asarray(want)
+            ok = ~np.isnan(want)
+            np.testing.assert_array_equal(np.signbit(got[ok]), np.signbit(want[ok]))
+
     def test_multi_dim_trailing_reduction(self):
         x = self._x(3, 4, 5, 6)
         fn = lambda v: v - jax.nn.logsumexp(v, axis=(2, 3), keepdims=True)

@@ -176,6 +176,24 @@ class _Group:
             if st.level[n] < 2 and leaf.shape.size == self.nrows * self.row_len and st.stage[n] == p:
                 k.emit(f"({op} offset={leaf.offset + 4 * off} {full} {vals[n]})")
 
+    def exact_rows(self, p: int, vals: dict, rowbyte: str, r, s: str, flag: str, n: int) -> None:
+        """Recomputes max/min `r` over the first n elements with f32.max/min if NaN or zero."""
+        k, wop = self.k, _WOP[rows.simple_reducer(self.k.module, r.called[0])]
+        k.emit(f"(if (i32.or (v128.any_true (local.get {flag})) (f32.eq {s} (f32.const 0)))")
+        k.emit("  (then")
+        k.fb.depth += 2
+        k.emit(f"(local.set {s[11:-1]} {vals[r.operands[1]]})")
+
+        def body(j):
+            jb = k.set("i32", f"(i32.shl {j} (i32.const 2))", "jb")
+            fa = k.set("i32", f"(i32.add {rowbyte} {jb})", "fa")
+            ev = self.element(p, vals, False, fa, jb, 0)
+            k.emit(f"(local.set {s[11:-1]} (f32.{wop} {s} {ev[r.operands[0]]}))")
+
+        k.loop(n, body, "exact")
+        k.fb.depth -= 2
+        k.emit("))")
+
     def loop(self, p: int, vals: dict, vvals: dict, rowbyte: str) -> None:
         """Emits inner loop p and finishes its reductions into `vals`."""
         k, L = self.k, self.row_len
@@ -189,10 +207,23 @@ class _Group:
             for a in accs[r.name][: _UNROLL if main else 1]:
                 k.emit(f"(local.set {a} (f32x4.splat {init}))")
 
+        # max/min accumulate with pmax/pmin (one x86 instruction; f32x4.max is eight) and a
+        # NaN flag; rows whose result is NaN or zero (where pmax differs from max: NaN is
+        # dropped, -0 and +0 tie) are recomputed with f32.max/min, so results are max's.
+        flags = {r.name: k.local("v128", "nan") for r in reds if ops[r.name] != "add"} if vec_end else {}
+        for f in flags.values():
+            k.emit(f"(local.set {f} (v128.const i32x4 0 0 0 0))")
+
         def accumulate(ev, q):
             for r in reds:
-                a = accs[r.name][q]
-                k.emit(f"(local.set {a} (f32x4.{_WOP[ops[r.name]]} (local.get {a}) {ev[r.operands[0]]}))")
+                a, x = accs[r.name][q], ev[r.operands[0]]
+                wop = _WOP[ops[r.name]]
+                if r.name in flags:
+                    f = flags[r.name]
+                    k.emit(f"(local.set {a} (f32x4.p{wop} (local.get {a}) {x}))")
+                    k.emit(f"(local.set {f} (v128.or (local.get {f}) (f32x4.ne {x} {x})))")
+                else:
+                    k.emit(f"(local.set {a} (f32x4.{wop} (local.get {a}) {x}))")
 
         if main:
             jb = k.local("i32", "jb")
@@ -217,7 +248,7 @@ class _Group:
             wop = _WOP[ops[r.name]]
             if vec_end:
                 a = [f"(local.get {x})" for x in accs[r.name]]
-                v = _tree(wop, a if main else a[:1])
+                v = _tree(f"p{wop}" if r.name in flags else wop, a if main else a[:1])
                 va = k.set("v128", v, "vacc")
                 lanes = [f"(f32x4.extract_lane {i} {va})" for i in range(4)]
                 s = k.set(
@@ -225,6 +256,8 @@ class _Group:
                 )
                 if ops[r.name] == "add":
                     k.emit(f"(local.set {s[11:-1]} (f32.add {s} {vals[r.operands[1]]}))")
+                else:
+                    self.exact_rows(p, vals, rowbyte, r, s, flags[r.name], vec_end)
             else:
                 s = k.set("f32", vals[r.operands[1]], r.name)
             vals[r.name] = s
