@@ -64,6 +64,11 @@ class _Group:
             for i in [self.by[n]]
             if i.opcode == "divide" and self.st.level[i.operands[1]] == 1 and i.shape.dtype == "f32"
         }
+        # Invariant and per-row values the f32x4 code reads (they get a splat).
+        full = self.nrows * self.row_len
+        self.splatted = {o for p in range(self.st.loops) for n in self.st.needs[p] for o in self.by[n].operands}
+        self.splatted |= {r.operands[0] for r in self.reduces}
+        self.splatted |= {n for n, leaf in self.out_leaf.items() if leaf.shape.size == full}
 
     def param(self, name: str):
         return self.k.ins[self.by[name].attr("number")]
@@ -115,7 +120,7 @@ class _Group:
             vvals[n + ":dtype"] = inst.shape.dtype
             if n in self.recips:
                 vals[n + ":recip"] = k.set("f32", f"(f32.div (f32.const 1) {vals[n]})", "recip")
-            if self.simd:
+            if self.simd and n in self.splatted:
                 vvals[n] = emit_fused._splat(k, vals[n], inst.shape.dtype)
                 if n in self.recips:
                     vvals[n + ":recip"] = emit_fused._splat(k, vals[n + ":recip"], "f32")
