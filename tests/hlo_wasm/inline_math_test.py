@@ -52,8 +52,8 @@ def _inputs(rng, n: int) -> np.ndarray:
 
 
 class InlineMathTest(parameterized.TestCase):
-    @parameterized.parameters(*_LEAF_OPS)
-    def test_inlined_equals_call_bit_for_bit(self, op):
+    @parameterized.product(op=_LEAF_OPS, nonpositive=(False, True))
+    def test_inlined_equals_call_bit_for_bit(self, op, nonpositive):
         fn = mathlib.lookup(op=op, dtype="f32", simd=True)
         call = support.math_call(op, "f32", True, ["(local.get $x)"])
         x = _inputs(np.random.default_rng(7), 1 << 14)
@@ -64,7 +64,7 @@ class InlineMathTest(parameterized.TestCase):
             fb.locals["$x"] = "v128"
             fb.emit("(loop $top")
             fb.emit("(local.set $x (v128.load (local.get $i)))")
-            e = inline_math.inline(fb, call) if inline else call
+            e = inline_math.inline(fb, call, nonpositive) if inline else call
             fb.emit(f"(v128.store offset={4 * x.size} (local.get $i) {e})")
             fb.emit("(local.set $i (i32.add (local.get $i) (i32.const 16)))")
             fb.emit(f"(br_if $top (i32.lt_u (local.get $i) (i32.const {4 * x.size}))))")
@@ -72,7 +72,8 @@ class InlineMathTest(parameterized.TestCase):
                 self.assertNotIn("(call ", "\n".join(fb.lines))
                 if op == "exponential":  # its input clamp becomes pmax/pmin; a fast path
                     self.assertIn("f32x4.pmax", "\n".join(fb.lines))
-                    self.assertIn("(if (i32.eqz (v128.any_true", "\n".join(fb.lines))
+                    test = "(if (i32.eqz (v128.any_true" if nonpositive else "(if (i32x4.all_true (i32x4.lt_u"
+                    self.assertIn(test, "\n".join(fb.lines))
             results.append(_run(_module(fn.wat, fb, x.size), x))
         np.testing.assert_array_equal(results[0], results[1], err_msg=f"{op}: inlined code differs from the call")
 
@@ -102,6 +103,14 @@ class InlineMathTest(parameterized.TestCase):
         _, art, _ = harness.run_wasm(gelu, x)
         self.assertNotIn("(call $f32x4_", art.wat)
         self.assertIn("f32x4.pmax", art.wat)
+        # exp of arbitrary data takes the full-range test (a narrow one mispredicts on data around 0).
+        self.assertIn("(if (i32x4.all_true (i32x4.lt_u", art.wat)
+        self.assertNotIn("(if (i32.eqz (v128.any_true", art.wat)
+
+    def test_softmax_exp_takes_the_nonpositive_test(self):
+        x = harness.sample(np.random.default_rng(2), "float32", (4, 40))
+        _, art, _ = harness.run_wasm(lambda v: nn.softmax(v, axis=-1), x)
+        self.assertIn("(if (i32.eqz (v128.any_true", art.wat)
 
 
 if __name__ == "__main__":

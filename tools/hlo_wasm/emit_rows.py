@@ -70,6 +70,11 @@ class _Group:
         self.splatted |= {r.operands[0] for r in self.reduces}
         self.splatted |= {n for n, leaf in self.out_leaf.items() if leaf.shape.size == full}
 
+    def nonpositive(self, inst) -> bool:
+        """True for exp(a - m) with m per row: softmax's x - max, which is <= 0."""
+        arg = self.by[inst.operands[0]] if inst.opcode == "exponential" else None
+        return arg is not None and arg.opcode == "subtract" and self.st.level[arg.operands[1]] == 1
+
     def param(self, name: str):
         return self.k.ins[self.by[name].attr("number")]
 
@@ -159,7 +164,7 @@ class _Group:
             else:
                 e = emit_fused._simd_expr(inst, vals) if simd else emit_fused._scalar_expr(inst, vals)
                 if simd:
-                    e = inline_math.inline(k.fb, e)
+                    e = inline_math.inline(k.fb, e, self.nonpositive(inst))
             vals[n] = k.set("v128" if simd else c.wt(inst.shape.dtype), e, n)
             vals[n + ":dtype"] = inst.shape.dtype
         return vals
