@@ -71,9 +71,17 @@ class _Group:
         self.splatted |= {n for n, leaf in self.out_leaf.items() if leaf.shape.size == full}
 
     def nonpositive(self, inst) -> bool:
-        """True for exp(a - m) with m per row: softmax's x - max, which is <= 0."""
+        """True for exp(a - m), m a row max (through reshapes/broadcasts/max with a constant).
+
+        That is softmax's and logsumexp's x - max(x), which is <= 0.
+        """
         arg = self.by[inst.operands[0]] if inst.opcode == "exponential" else None
-        return arg is not None and arg.opcode == "subtract" and self.st.level[arg.operands[1]] == 1
+        if arg is None or arg.opcode != "subtract":
+            return False
+        m = self.by[arg.operands[1]]
+        while m.opcode in ("broadcast", "reshape", "bitcast", "maximum") and self.st.level[m.name] == 1:
+            m = self.by[m.operands[0]]
+        return m.opcode == "reduce" and rows.simple_reducer(self.k.module, m.called[0]) == "maximum"
 
     def param(self, name: str):
         return self.k.ins[self.by[name].attr("number")]
