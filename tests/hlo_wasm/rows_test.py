@@ -92,6 +92,24 @@ class RowsTest(parameterized.TestCase):
             ok = ~np.isnan(want)
             np.testing.assert_array_equal(np.signbit(got[ok]), np.signbit(want[ok]))
 
+    def test_two_reductions_in_one_pass(self):
+        # mean and mean of squares are both accumulated in the first loop.
+        fn = lambda v: (v * v).mean(-1) - v.mean(-1) ** 2
+        self._fused(fn, self._x(2, 3, 40), tol=LOOSE)
+
+    def test_row_scratch_when_no_output_row_is_free(self):
+        # t = 2x is read by all three loops and e by the last: the output row holds one of
+        # them, the other needs the one-row scratch (the fusion's last tuple leaf).
+        def fn(v):
+            t = v * 2.0
+            e = jnp.exp(t - t.max(-1, keepdims=True))
+            return e / e.sum(-1, keepdims=True) + t
+
+        x = self._x(5, 36)
+        module = self._fused(fn, x)
+        scratch = _row_fusions(module)[0].shape.tuple_shapes[-1]
+        self.assertEqual(scratch.dims, (36,))
+
     def test_multi_dim_trailing_reduction(self):
         x = self._x(3, 4, 5, 6)
         fn = lambda v: v - jax.nn.logsumexp(v, axis=(2, 3), keepdims=True)
