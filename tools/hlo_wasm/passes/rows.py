@@ -11,13 +11,15 @@ A *row group* has one full shape D and a count r of trailing dims: a row is the 
   derived from the group's reductions (softmax's `max(reduce, -inf)`, `[N] -> [N,1]`, ...).
 
 `emit_rows.py` runs a group as one loop over rows; per row, one inner loop per reduction
-stage, with the row's intermediate values in a one-row scratch buffer (L1-resident) instead of
-full-size temporaries. Only values used outside the group are stored at full size.
+stage (`stages` below), with the row values a later loop reads kept in the row of an output
+written later or in a one-row scratch buffer (L1-resident) instead of full-size temporaries.
+Only values used outside the group are stored at full size.
 
 Groups are formed in one pass over the computation in order, with `passes/fuse.py`'s rule:
 the group is emitted at its last member, so X may join a group only if no outside user of the
-group comes before X. Outside scalar broadcasts and scalar constants are copied into the group.
-The scratch row buffer is the last leaf of the fusion's tuple shape, so `passes/memory.py`
+group comes before X. Outside scalar constants and broadcasts of scalars, along the row or per
+row are copied into each group that reads them (the group reads the small operand). The
+scratch row buffer is the last leaf of the fusion's tuple shape, so `passes/memory.py`
 reserves it like any other result (live only while the fusion runs) without a change.
 """
 
@@ -35,6 +37,8 @@ _ALIAS = ("reshape", "bitcast")
 
 @dataclasses.dataclass
 class _Group:
+    """A group being formed: its members, and the outside users of members seen so far."""
+
     dims: tuple  # D, the full shape
     r: int | None  # trailing dims per row (None until a reduction or broadcast fixes it)
     members: list = dataclasses.field(default_factory=list)
@@ -118,15 +122,12 @@ class _Former:
                 src = by[inst.operands[0]].shape.dims
                 bd = tuple(inst.attr("dimensions", ()))
                 k = len(src)
+                # A per-row member broadcast back along the row. (Broadcasts of outside values
+                # are never members: `_callee` copies them into the groups that read them.)
                 if k and bd == tuple(range(k)) and src == dims[:k] and k < len(dims):
                     r = len(dims) - k
                     if g.r in (None, r) and self.level(inst.operands[0], g) == "row":
                         return "rowb", r
-                op = self.by[inst.operands[0]]
-                if k and bd == tuple(range(len(dims) - k, len(dims))) and src == dims[len(dims) - k :]:
-                    # Along the row (layer norm's scale): an outside f32 value covering the row.
-                    if g.r in (None, k) and inst.operands[0] not in self.group and op.shape.dtype == "f32":
-                        return "full", k
                 return None
             if _elementwise(inst) and all(self.level(o, g) in ("full", "scalar") for o in inst.operands):
                 return "full", g.r
