@@ -7,9 +7,10 @@ so it stays in L1). Per-row values (reduction results and what is computed from 
 scalars computed between the loops; invariants are computed once before the rows.
 
 When every value is f32 (pred only as compare masks) the inner loops are f32x4: a main loop of
-16 elements per step (four vectors, four accumulators per reduction, like `ops/reduce.py`),
-then the remaining whole vectors and the scalar tail unrolled (L is static). The summation
-order is therefore that of `ops/reduce.py`'s f32x4 kernel.
+16 elements per step (four vectors, four accumulators per reduction, like `ops/reduce.py`; 8
+elements and two accumulators when the step inlines a transcendental function), then the
+remaining whole vectors and the scalar tail unrolled (L is static). Row max/min accumulate
+with pmax/pmin and a NaN flag; rows whose result is NaN or zero are recomputed exactly.
 
 `a / b` with b per row is computed as `a * (1/b)`, the reciprocal once per row (as XLA's
 softmax does): at most one more rounding than the division, within the f32 tolerances.
@@ -24,7 +25,11 @@ from tools.hlo_wasm.passes import rows
 from tools.hlo_wasm.passes.memory import leaves
 
 _WOP = {"add": "add", "maximum": "max", "minimum": "min"}
-_UNROLL = 4  # f32x4 vectors per main-loop step (2 and 8 measured slower for softmax)
+# f32x4 vectors per main-loop step: 4 (independent accumulators, loop overhead amortised), 2
+# when the step inlines a transcendental function, whose constants and temporaries then
+# exceed x86's 16 vector registers (softmax's exp loop: 2 is 4% faster than 4, 1 and 8 slower).
+_UNROLL, _UNROLL_HEAVY = 4, 2
+_TRANSCENDENTAL = ("exponential", "exponential-minus-one", "log", "log-plus-one", "logistic", "tanh", "erf")
 
 
 def _tree(wop: str, vs: list) -> str:
@@ -217,12 +222,14 @@ class _Group:
         k, L = self.k, self.row_len
         reds = [r for r in self.reduces if self.st.stage[r.operands[0]] == p]
         ops = {r.name: rows.simple_reducer(k.module, r.called[0]) for r in reds}
-        main = L - L % (4 * _UNROLL) if self.simd else 0
+        heavy = any(self.by[n].opcode in _TRANSCENDENTAL for n in self.st.needs[p])
+        u = _UNROLL_HEAVY if heavy else _UNROLL
+        main = L - L % (4 * u) if self.simd else 0
         vec_end = L - L % 4 if self.simd else 0
-        accs = {r.name: [k.local("v128", "acc") for _ in range(_UNROLL)] for r in reds} if vec_end else {}
+        accs = {r.name: [k.local("v128", "acc") for _ in range(u)] for r in reds} if vec_end else {}
         for r in reds if vec_end else ():
             init = "(f32.const 0)" if ops[r.name] == "add" else vals[r.operands[1]]
-            for a in accs[r.name][: _UNROLL if main else 1]:
+            for a in accs[r.name][: u if main else 1]:
                 k.emit(f"(local.set {a} (f32x4.splat {init}))")
 
         # max/min accumulate with pmax/pmin (one x86 instruction; f32x4.max is eight) and a
@@ -248,14 +255,14 @@ class _Group:
             fa = k.local("i32", "fa")
             k.emit(f"(local.set {jb} (i32.const 0))")
             k.emit(f"(local.set {fa} {rowbyte})")
-            k.emit(f"(block {jb}_end (loop {jb}_top  ;; stage {p}: f32x4 x {_UNROLL}, {main // (4 * _UNROLL)} steps")
+            k.emit(f"(block {jb}_end (loop {jb}_top  ;; stage {p}: f32x4 x {u}, {main // (4 * u)} steps")
             k.fb.depth += 1
-            for q in range(_UNROLL):
+            for q in range(u):
                 ev = self.element(p, vvals, True, f"(local.get {fa})", f"(local.get {jb})", 4 * q)
                 self.stores(p, ev, True, f"(local.get {fa})", f"(local.get {jb})", 4 * q)
                 accumulate(ev, q)
-            k.emit(f"(local.set {fa} (i32.add (local.get {fa}) (i32.const {16 * _UNROLL})))")
-            k.emit(f"(local.set {jb} (i32.add (local.get {jb}) (i32.const {16 * _UNROLL})))")
+            k.emit(f"(local.set {fa} (i32.add (local.get {fa}) (i32.const {16 * u})))")
+            k.emit(f"(local.set {jb} (i32.add (local.get {jb}) (i32.const {16 * u})))")
             k.emit(f"(br_if {jb}_top (i32.lt_u (local.get {jb}) (i32.const {4 * main})))))")
             k.fb.depth -= 1
         for off in range(main, vec_end, 4):
