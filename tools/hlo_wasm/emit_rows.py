@@ -220,81 +220,34 @@ class _Group:
     def loop(self, p: int, vals: dict, vvals: dict, rowbyte: str) -> None:
         """Emits inner loop p and finishes its reductions into `vals`."""
         k, L = self.k, self.row_len
-        reds = [r for r in self.reduces if self.st.stage[r.operands[0]] == p]
-        ops = {r.name: rows.simple_reducer(k.module, r.called[0]) for r in reds}
-        heavy = any(self.by[n].opcode in _TRANSCENDENTAL for n in self.st.needs[p])
-        u = _UNROLL_HEAVY if heavy else _UNROLL
-        main = L - L % (4 * u) if self.simd else 0
-        vec_end = L - L % 4 if self.simd else 0
-        accs = {r.name: [k.local("v128", "acc") for _ in range(u)] for r in reds} if vec_end else {}
-        for r in reds if vec_end else ():
-            init = "(f32.const 0)" if ops[r.name] == "add" else vals[r.operands[1]]
-            for a in accs[r.name][: u if main else 1]:
-                k.emit(f"(local.set {a} (f32x4.splat {init}))")
-
-        # max/min accumulate with pmax/pmin (one x86 instruction; f32x4.max is eight) and a
-        # NaN flag; rows whose result is NaN or zero (where pmax differs from max: NaN is
-        # dropped, -0 and +0 tie) are recomputed with f32.max/min, so results are max's.
-        flags = {r.name: k.local("v128", "nan") for r in reds if ops[r.name] != "add"} if vec_end else {}
-        for f in flags.values():
-            k.emit(f"(local.set {f} (v128.const i32x4 0 0 0 0))")
-
-        def accumulate(ev, q):
-            for r in reds:
-                a, x = accs[r.name][q], ev[r.operands[0]]
-                wop = _WOP[ops[r.name]]
-                if r.name in flags:
-                    f = flags[r.name]
-                    k.emit(f"(local.set {a} (f32x4.p{wop} (local.get {a}) {x}))")
-                    k.emit(f"(local.set {f} (v128.or (local.get {f}) (f32x4.ne {x} {x})))")
-                else:
-                    k.emit(f"(local.set {a} (f32x4.{wop} (local.get {a}) {x}))")
-
-        if main:
-            jb = k.local("i32", "jb")
-            fa = k.local("i32", "fa")
+        lp = _LoopState(self, p, vals)
+        if lp.main:
+            jb, fa = k.local("i32", "jb"), k.local("i32", "fa")
             k.emit(f"(local.set {jb} (i32.const 0))")
             k.emit(f"(local.set {fa} {rowbyte})")
-            k.emit(f"(block {jb}_end (loop {jb}_top  ;; stage {p}: f32x4 x {u}, {main // (4 * u)} steps")
+            k.emit(f"(block {jb}_end (loop {jb}_top  ;; stage {p}: f32x4 x {lp.u}, {lp.main // (4 * lp.u)} steps")
             k.fb.depth += 1
-            for q in range(u):
+            for q in range(lp.u):
                 ev = self.element(p, vvals, True, f"(local.get {fa})", f"(local.get {jb})", 4 * q)
                 self.stores(p, ev, True, f"(local.get {fa})", f"(local.get {jb})", 4 * q)
-                accumulate(ev, q)
-            k.emit(f"(local.set {fa} (i32.add (local.get {fa}) (i32.const {16 * u})))")
-            k.emit(f"(local.set {jb} (i32.add (local.get {jb}) (i32.const {16 * u})))")
-            k.emit(f"(br_if {jb}_top (i32.lt_u (local.get {jb}) (i32.const {4 * main})))))")
+                lp.accumulate(ev, q)
+            k.emit(f"(local.set {fa} (i32.add (local.get {fa}) (i32.const {16 * lp.u})))")
+            k.emit(f"(local.set {jb} (i32.add (local.get {jb}) (i32.const {16 * lp.u})))")
+            k.emit(f"(br_if {jb}_top (i32.lt_u (local.get {jb}) (i32.const {4 * lp.main})))))")
             k.fb.depth -= 1
-        for off in range(main, vec_end, 4):
+        for off in range(lp.main, lp.vec_end, 4):
             ev = self.element(p, vvals, True, rowbyte, "(i32.const 0)", off)
             self.stores(p, ev, True, rowbyte, "(i32.const 0)", off)
-            accumulate(ev, 0)
-        for r in reds:
-            wop = _WOP[ops[r.name]]
-            if vec_end:
-                a = [f"(local.get {x})" for x in accs[r.name]]
-                v = _tree(f"p{wop}" if r.name in flags else wop, a if main else a[:1])
-                va = k.set("v128", v, "vacc")
-                lanes = [f"(f32x4.extract_lane {i} {va})" for i in range(4)]
-                s = k.set(
-                    "f32", f"(f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) (f32.{wop} {lanes[2]} {lanes[3]}))", r.name
-                )
-                if ops[r.name] == "add":
-                    k.emit(f"(local.set {s[11:-1]} (f32.add {s} {vals[r.operands[1]]}))")
-                else:
-                    self.exact_rows(p, vals, rowbyte, r, s, flags[r.name], vec_end)
-            else:
-                s = k.set("f32", vals[r.operands[1]], r.name)
-            vals[r.name] = s
-        if vec_end == L:
+            lp.accumulate(ev, 0)
+        for r in lp.reds:
+            vals[r.name] = lp.finish(r, vals, rowbyte)
+        if lp.vec_end == L:
             return
-        if self.simd:
-            for off in range(vec_end, L):
+        if self.simd:  # the scalar tail, unrolled
+            for off in range(lp.vec_end, L):
                 ev = self.element(p, vals, False, rowbyte, "(i32.const 0)", off)
                 self.stores(p, ev, False, rowbyte, "(i32.const 0)", off)
-                for r in reds:
-                    s = vals[r.name]
-                    k.emit(f"(local.set {s[11:-1]} (f32.{_WOP[ops[r.name]]} {s} {ev[r.operands[0]]}))")
+                lp.accumulate_scalar(ev, vals)
             return
 
         def body(j):
@@ -302,11 +255,68 @@ class _Group:
             fa = k.set("i32", f"(i32.add {rowbyte} {jb})", "fa")
             ev = self.element(p, vals, False, fa, jb, 0)
             self.stores(p, ev, False, fa, jb, 0)
-            for r in reds:
-                s = vals[r.name]
-                k.emit(f"(local.set {s[11:-1]} (f32.{_WOP[ops[r.name]]} {s} {ev[r.operands[0]]}))")
+            lp.accumulate_scalar(ev, vals)
 
         k.loop(L, body, "j")
+
+
+class _LoopState:
+    """One inner loop's shape (unroll, vector part) and its reductions' accumulators.
+
+    max/min accumulate with pmax/pmin (one x86 instruction; f32x4.max is eight) and a NaN
+    flag; rows whose result is NaN or zero (where pmax differs from max: NaN is dropped, -0
+    and +0 tie) are recomputed with f32.max/min (`_Group.exact_rows`), so results are max's.
+    """
+
+    def __init__(self, g: _Group, p: int, vals: dict):
+        self.g, self.p, k = g, p, g.k
+        self.reds = [r for r in g.reduces if g.st.stage[r.operands[0]] == p]
+        self.ops = {r.name: rows.simple_reducer(k.module, r.called[0]) for r in self.reds}
+        heavy = any(g.by[n].opcode in _TRANSCENDENTAL for n in g.st.needs[p])
+        self.u = _UNROLL_HEAVY if heavy else _UNROLL
+        self.main = g.row_len - g.row_len % (4 * self.u) if g.simd else 0
+        self.vec_end = g.row_len - g.row_len % 4 if g.simd else 0
+        vec = self.reds if self.vec_end else []
+        self.accs = {r.name: [k.local("v128", "acc") for _ in range(self.u)] for r in vec}
+        self.flags = {r.name: k.local("v128", "nan") for r in vec if self.ops[r.name] != "add"}
+        for r in vec:
+            init = "(f32.const 0)" if self.ops[r.name] == "add" else vals[r.operands[1]]
+            for a in self.accs[r.name][: self.u if self.main else 1]:
+                k.emit(f"(local.set {a} (f32x4.splat {init}))")
+        for f in self.flags.values():
+            k.emit(f"(local.set {f} (v128.const i32x4 0 0 0 0))")
+
+    def accumulate(self, ev: dict, q: int) -> None:
+        """Adds vector values `ev` into accumulator q of each reduction."""
+        k = self.g.k
+        for r in self.reds:
+            a, x, wop = self.accs[r.name][q], ev[r.operands[0]], _WOP[self.ops[r.name]]
+            if r.name in self.flags:
+                f = self.flags[r.name]
+                k.emit(f"(local.set {a} (f32x4.p{wop} (local.get {a}) {x}))")
+                k.emit(f"(local.set {f} (v128.or (local.get {f}) (f32x4.ne {x} {x})))")
+            else:
+                k.emit(f"(local.set {a} (f32x4.{wop} (local.get {a}) {x}))")
+
+    def accumulate_scalar(self, ev: dict, vals: dict) -> None:
+        for r in self.reds:
+            s = vals[r.name]
+            self.g.k.emit(f"(local.set {s[11:-1]} (f32.{_WOP[self.ops[r.name]]} {s} {ev[r.operands[0]]}))")
+
+    def finish(self, r, vals: dict, rowbyte: str) -> str:
+        """The scalar local holding reduction r after the vector part (init when none)."""
+        k, wop = self.g.k, _WOP[self.ops[r.name]]
+        if not self.vec_end:
+            return k.set("f32", vals[r.operands[1]], r.name)
+        a = [f"(local.get {x})" for x in self.accs[r.name]]
+        va = k.set("v128", _tree(f"p{wop}" if r.name in self.flags else wop, a if self.main else a[:1]), "vacc")
+        lanes = [f"(f32x4.extract_lane {i} {va})" for i in range(4)]
+        s = k.set("f32", f"(f32.{wop} (f32.{wop} {lanes[0]} {lanes[1]}) (f32.{wop} {lanes[2]} {lanes[3]}))", r.name)
+        if self.ops[r.name] == "add":
+            k.emit(f"(local.set {s[11:-1]} (f32.add {s} {vals[r.operands[1]]}))")
+        else:
+            self.g.exact_rows(self.p, vals, rowbyte, r, s, self.flags[r.name], self.vec_end)
+        return s
 
 
 def lower_rows(k: Kernel) -> None:
