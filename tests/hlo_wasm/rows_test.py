@@ -158,6 +158,12 @@ class RowsTest(parameterized.TestCase):
         # Input + output and nothing else of full size: exp(x - max) lives in the output row.
         self.assertLessEqual(art.plan.size, 2 * x.nbytes + 64)
 
+    def test_row_divisor_becomes_one_reciprocal_per_row(self):
+        # a / broadcast(sum) is a * (1/sum): no vector division in the loops (as XLA's softmax).
+        _, art, _ = harness.run_wasm(_softmax, self._x(4, 64))
+        self.assertNotIn("f32x4.div", art.wat)
+        self.assertIn("(f32.div (f32.const 1)", art.wat)
+
     def test_deterministic_wat(self):
         x = self._x(4, 37)
         g, b = self._x(37), self._x(37)
