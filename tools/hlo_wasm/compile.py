@@ -1,7 +1,7 @@
 """The compiler pipeline: HLO text (+ signature) -> IR -> passes -> WAT -> WASM bytes.
 
-    parse -> inline calls -> simplify -> fold transposes into dots -> simplify -> verify -> fuse
-    -> plan memory -> emit WAT -> wat2wasm
+    parse -> inline calls -> simplify -> fold transposes into dots -> simplify -> verify
+    -> row-fuse reductions -> fuse -> plan memory -> emit WAT -> wat2wasm
 
 `compile_hlo` returns every artefact as text/bytes; `main.py` writes them to files.
 """
@@ -10,7 +10,7 @@ import dataclasses
 import json
 
 from tools.hlo_wasm import emit_js, emit_wat, ir, parse, verify
-from tools.hlo_wasm.passes import dot_transpose, fuse, inline_calls, memory, simplify
+from tools.hlo_wasm.passes import dot_transpose, fuse, inline_calls, memory, rows, simplify
 
 GENERATOR = "rules_jax //tools/hlo_wasm (HLO -> WAT -> WASM)"
 
@@ -88,7 +88,7 @@ def lower(text: str) -> ir.Module:
     module = inline_calls.run(module)
     module = simplify.run(dot_transpose.run(simplify.run(module)))
     verify.verify(module)
-    return simplify.run(fuse.run(module))
+    return simplify.run(fuse.run(rows.run(module)))
 
 
 def _engine_config():

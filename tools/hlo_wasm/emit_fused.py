@@ -13,7 +13,7 @@ masks) and every op has an f32x4 form, the innermost loop processes 4 lanes per 
 scalar loop finishes the tail.
 """
 
-from tools.hlo_wasm import ir, registry
+from tools.hlo_wasm import inline_math, ir, registry
 from tools.hlo_wasm.kernel import Kernel, linear, load, store
 from tools.hlo_wasm.ops import common as c
 from tools.hlo_wasm.passes.memory import leaves
@@ -129,12 +129,19 @@ class _Loop:
         self.lv = _levels(self.comp, len(self.dims))
         self.nested = any(_is_array_bcast(i, self.byname) for i in self.comp.instructions)
         self.simd = _simd_ok(self.comp)
+        # Array parameters read only through their broadcasts are loaded by the broadcast (at
+        # the broadcast's index); loading them at the output's index would be dead code,
+        # reading past their own buffer.
+        used = {o for i in self.comp.instructions if not _is_array_bcast(i, self.byname) for o in i.operands}
+        self.bcast_only = {
+            i.name for i in self.comp.instructions if i.opcode == "parameter" and i.shape.dims and i.name not in used
+        }
 
     def compute(self, level: int, vals: dict, simd: bool, src: dict, j: str) -> None:
         """Emits the values of `level`; level-2 loads read `src[name]` (leaf, base) at +j."""
         k = self.k
         for inst in self.comp.instructions:
-            if inst.opcode == "tuple" or self.lv[inst.name] != level:
+            if inst.opcode == "tuple" or self.lv[inst.name] != level or inst.name in self.bcast_only:
                 continue
             if inst.name in src:
                 leaf, base = src[inst.name]
@@ -147,8 +154,10 @@ class _Loop:
                 e = load(self.params[inst.attr("number")], "(i32.const 0)")
             elif level == 1 and _is_array_bcast(inst, self.byname):
                 e = vals[inst.name + ":row"]
+            elif simd:
+                e = inline_math.inline(k.fb, _simd_expr(inst, vals))
             else:
-                e = _simd_expr(inst, vals) if simd else _scalar_expr(inst, vals)
+                e = _scalar_expr(inst, vals)
             wtype = "v128" if simd else c.wt(inst.shape.dtype)
             vals[inst.name] = k.set(wtype, e, inst.name)
             vals[inst.name + ":dtype"] = inst.shape.dtype
@@ -166,7 +175,7 @@ class _Loop:
         src, rows = {}, {}
         full = oidx + ["(i32.const 0)"]
         for inst in self.comp.instructions:
-            if inst.opcode == "parameter" and self.lv[inst.name] == 2:
+            if inst.opcode == "parameter" and self.lv[inst.name] == 2 and inst.name not in self.bcast_only:
                 src[inst.name] = (self.params[inst.attr("number")], rowbase)
             elif _is_array_bcast(inst, self.byname):
                 leaf = self.params[self.byname[inst.operands[0]].attr("number")]

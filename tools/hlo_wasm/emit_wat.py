@@ -10,7 +10,7 @@ instruction's code is preceded by one `;;` comment naming it and its HLO line.
 
 import numpy as np
 
-from tools.hlo_wasm import emit_fused, ir, registry, support
+from tools.hlo_wasm import emit_fused, emit_rows, ir, registry, support
 from tools.hlo_wasm.kernel import FunctionBuilder, Kernel
 from tools.hlo_wasm.passes import memory
 
@@ -72,6 +72,9 @@ class _Emitter:
         out = self.plan.values[(scope, inst.name)]
         ins = [self.plan.values[(scope, o)] for o in inst.operands]
         k = Kernel(inst, ins, out, self.fb, self.module, self.computation, scope, self.plan)
+        if inst.opcode == "fusion" and inst.attr("kind") == "rows":
+            emit_rows.lower_rows(k)
+            return
         if inst.opcode == "fusion":
             emit_fused.lower_fusion(k)
             return

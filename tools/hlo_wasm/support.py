@@ -172,6 +172,11 @@ def math_call(op: str, dtype: str, simd: bool, args: list[str]) -> str:
     return f"(call ${fn.name} {' '.join(args)})"
 
 
+def math_function(name: str):
+    """The mathlib `MathFunction` called `name` that `math_call` returned, or None."""
+    return _MATH.get(name)
+
+
 _CALL_RE = re.compile(r"\(call \$([\w.]+)")
 
 

@@ -153,15 +153,15 @@ class _Planner:
         self.touch(result)
         return result
 
-    def place(self) -> int:
-        """First-fit offsets; returns the end of memory used."""
+    def place(self, order=lambda b: (b.start, -b.size)) -> int:
+        """First-fit offsets, buffers taken in `order`; returns the end of memory used."""
         top = BASE
         for buf, _ in self.constants:
             buf.offset = top
             top += _align(buf.size)
         const_end = top
         placed: list[_Buf] = []
-        for buf in sorted((b for b in self.bufs if not b.fixed), key=lambda b: (b.start, -b.size)):
+        for buf in sorted((b for b in self.bufs if not b.fixed), key=order):
             live = sorted(
                 (p for p in placed if p.start <= buf.end and buf.start <= p.end),
                 key=lambda p: p.offset,
@@ -199,6 +199,19 @@ def _resolve(v):
     return tuple(_resolve(e) for e in v)
 
 
+# First fit is order sensitive: by definition time (the default) or largest first (the order of
+# XLA's heap simulator, GlobalDecreasingSizeBestFitHeap) each win on some programs (largest
+# first: transformer block 1.38 -> 0.99 MB, MLP gradient 3.41 -> 2.09 MB); the smaller is kept.
+_ORDERS = ((lambda b: (b.start, -b.size)), (lambda b: (-b.size, b.start)))
+
+
+def _place_best(p: "_Planner") -> int:
+    """Places with each of `_ORDERS`, keeps the smallest layout; returns its size."""
+    sizes = [p.place(order) for order in _ORDERS]
+    best = sizes.index(min(sizes))
+    return p.place(_ORDERS[best]) if best != len(sizes) - 1 else sizes[-1]
+
+
 def plan(module: ir.Module) -> Plan:
     """Plans memory for the whole program of `module`."""
     p = _Planner(module)
@@ -209,7 +222,7 @@ def plan(module: ir.Module) -> Plan:
     for inst in entry.params:  # inputs are written before the call: live from step 0
         for leaf in _pleaves(p.values[("", inst.name)]):
             leaf.buf.start = 0
-    size = p.place()
+    size = _place_best(p)
     values = {k: _resolve(v) for k, v in p.values.items()}
     temps = {k: _resolve(v) for k, v in p.temps.items()}
     consts = [(b.offset, lit) for b, lit in p.constants]
