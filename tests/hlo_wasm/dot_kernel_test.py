@@ -1,0 +1,168 @@
+"""Differential tests of the f32x4 GEMM (`ops/gemm.py`) behind f32 dots, standard and relaxed.
+
+Each case builds a `lax.dot_general` with the operand layouts it names, compiles it (with and
+without relaxed SIMD), runs it in wasmtime and compares with a float64 NumPy product and with
+JAX. It also asserts which lowering the dot took (the `;; f32x4 gemm` comment: matvec or
+tiles, packed or not), so a case meant for one path cannot silently take another.
+"""
+
+import json
+import re
+
+import jax
+import numpy as np
+from absl.testing import absltest, parameterized
+from jax import lax
+
+from tests.hlo_wasm import harness
+from tools.hlo_wasm import compile as compiler
+from tools.hlo_wasm import runner
+
+
+def _dot(lc, rc, lb=(), rb=()):
+    """A `dot_general` closure with the given contracting and batch dims."""
+
+    def fn(x, y):
+        return lax.dot_general(x, y, ((lc, rc), (lb, rb)))
+
+    return fn
+
+
+def _shape(sizes: dict, order: str) -> tuple:
+    """`order` names each dim by a letter of `sizes` (e.g. "mk" -> (M, K))."""
+    return tuple(sizes[ch] for ch in order)
+
+
+def _spec(lhs: str, rhs: str, sizes: dict):
+    """Operand shapes and a dot_general closure for layouts like ("bmk", "bkn").
+
+    Letters: b (batch), m (lhs free), k (contracting), n (rhs free); `c` is a second
+    contracting dim right after `k` (they merge), `a` a second batch dim.
+    """
+    lc = tuple(i for i, ch in enumerate(lhs) if ch in "kc")
+    rc = tuple(rhs.index(lhs[i]) for i in lc)
+    lb = tuple(i for i, ch in enumerate(lhs) if ch in "ba")
+    rb = tuple(rhs.index(lhs[i]) for i in lb)
+    return _shape(sizes, lhs), _shape(sizes, rhs), _dot(lc, rc, lb, rb)
+
+
+def _compile(fn, x, y, relaxed: bool):
+    art = compiler.compile_hlo(harness.hlo_of(fn, x, y), "f", relaxed_simd=relaxed)
+    out = runner.Runner(art.wasm, art.manifest)(x, y)[0]
+    return out, art
+
+
+def _lowering(wat: str) -> str:
+    """ "generic", "matvec", "tiles" or "tiles+pack" for the first dot in `wat`."""
+    m = re.search(r";;\s+(matvec|\d+x\d+ tiles), kc=\d+, pack=(\w+)", wat)
+    if not m:
+        return "generic"
+    if m.group(1) == "matvec":
+        return "matvec"
+    return "tiles+pack" if m.group(2) == "True" else "tiles"
+
+
+class DotKernelTest(parameterized.TestCase):
+    def setUp(self):
+        self.rng = np.random.default_rng(11)
+
+    def _check(self, lhs, rhs, sizes, lowering, relaxed=(False, True)):
+        xs, ys, fn = _spec(lhs, rhs, sizes)
+        x = self.rng.standard_normal(xs).astype(np.float32)
+        y = self.rng.standard_normal(ys).astype(np.float32)
+        want64 = np.asarray(jax.jit(fn)(x.astype(np.float64), y.astype(np.float64)))
+        want32 = np.asarray(jax.jit(fn)(x, y))
+        k = int(np.prod([sizes[ch] for ch in lhs if ch in "kc"]))
+        # Reassociated f32 sums: error grows with the contraction length.
+        tol = (2e-5, 2e-6 * k + 1e-6)
+        for mode in relaxed:
+            got, art = _compile(fn, x, y, mode)
+            what = f"{lhs},{rhs} {sizes} relaxed={mode}"
+            self.assertEqual(_lowering(art.wat), lowering, what)
+            harness.assert_close(got, want64.astype(np.float32), tol, f"{what} vs float64")
+            harness.assert_close(got, want32, tol, f"{what} vs JAX")
+
+    @parameterized.parameters(
+        # Both contracting-dim positions per operand, ragged M, N, K.
+        ("mk", "kn", "tiles"),
+        ("km", "kn", "tiles"),
+        ("mk", "nk", "tiles+pack"),
+        ("km", "nk", "tiles+pack"),
+    )
+    def test_layouts(self, lhs, rhs, lowering):
+        for m, k, n in [(37, 19, 45), (4, 16, 16), (64, 33, 29), (13, 1, 30), (3, 7, 5), (8, 9, 12)]:
+            # With k == 1 every layout is contiguous along n: nothing to pack.
+            self._check(lhs, rhs, {"m": m, "k": k, "n": n}, lowering if k > 1 else "tiles")
+
+    @parameterized.parameters(
+        ("mk", "kn", "tiles"),  # row vector x matrix: one-row tiles
+        ("km", "kn", "tiles"),
+        ("mk", "nk", "matvec"),  # x @ W.T, read as dot products with W's rows
+        ("km", "nk", "matvec"),  # a [K, 1] lhs is contiguous along k too
+    )
+    def test_single_row(self, lhs, rhs, lowering):
+        self._check(lhs, rhs, {"m": 1, "k": 37, "n": 29}, lowering)
+
+    @parameterized.parameters(
+        ("mk", "kn", "matvec"),  # a [K, 1] rhs is contiguous along k
+        ("km", "kn", "tiles"),  # A stored transposed times a vector: swapped to one-row tiles
+        ("mk", "nk", "matvec"),
+        ("km", "nk", "tiles"),
+    )
+    def test_single_column(self, lhs, rhs, lowering):
+        self._check(lhs, rhs, {"m": 29, "k": 37, "n": 1}, lowering)
+
+    @parameterized.parameters(
+        ("bmk", "bkn", "tiles"),
+        ("mbk", "bnk", "tiles+pack"),
+        ("bkm", "knb", "tiles+pack"),
+        ("abmk", "abkn", "tiles"),
+        ("bmk", "bnk", "tiles+pack"),
+    )
+    def test_batch(self, lhs, rhs, lowering):
+        self._check(lhs, rhs, {"a": 2, "b": 3, "m": 9, "k": 10, "n": 18}, lowering)
+
+    def test_batched_matvec(self):
+        self._check("bmk", "bk", {"b": 3, "m": 10, "k": 21}, "matvec")
+
+    def test_merged_contracting_dims(self):
+        self._check("mkc", "kcn", {"m": 10, "k": 3, "c": 5, "n": 20}, "tiles")
+
+    def test_long_rows_are_packed(self):
+        # B rows of 1100 floats (4400 bytes): packed panels instead of a page per k step.
+        self._check("mk", "kn", {"m": 9, "k": 20, "n": 1100}, "tiles+pack", relaxed=(False,))
+
+    def test_long_contraction_is_blocked(self):
+        # K = 600 > 2 * KC: blocks of 256 accumulate into C, the last one ragged.
+        for rhs in ("kn", "nk"):
+            self._check("mk", rhs, {"m": 7, "k": 600, "n": 21}, "tiles" if rhs == "kn" else "tiles+pack")
+
+    def test_unmergeable_dims_take_the_generic_kernel(self):
+        # lhs free dims m and n are split by k: no single strided m dim.
+        xs, ys = (3, 4, 5), (4, 6)
+        fn = _dot((1,), (0,))
+        x = self.rng.standard_normal(xs).astype(np.float32)
+        y = self.rng.standard_normal(ys).astype(np.float32)
+        got, art = _compile(fn, x, y, False)
+        self.assertEqual(_lowering(art.wat), "generic")
+        harness.assert_close(got, np.asarray(jax.jit(fn)(x, y)), harness.LOOSE["f32"])
+
+    def test_relaxed_flag_reaches_manifest_and_wat(self):
+        x = self.rng.standard_normal((8, 8)).astype(np.float32)
+        fn = _dot((1,), (0,))
+        default = compiler.compile_hlo(harness.hlo_of(fn, x, x), "f")
+        relaxed = compiler.compile_hlo(harness.hlo_of(fn, x, x), "f", relaxed_simd=True)
+        self.assertIs(json.loads(default.manifest)["relaxed_simd"], False)
+        self.assertIs(json.loads(relaxed.manifest)["relaxed_simd"], True)
+        self.assertNotIn("relaxed", default.wat)
+        self.assertIn("f32x4.relaxed_madd", relaxed.wat)
+
+    def test_deterministic(self):
+        x = self.rng.standard_normal((20, 30)).astype(np.float32)
+        fn = _dot((0,), (0,))
+        texts = [compiler.compile_hlo(harness.hlo_of(fn, x, x), "f").wat for _ in range(2)]
+        self.assertEqual(texts[0], texts[1])
+
+
+if __name__ == "__main__":
+    absltest.main()
