@@ -53,7 +53,7 @@ def _compile(fn, x, y, relaxed: bool):
 
 
 def _lowering(wat: str) -> str:
-    """ "generic", "matvec", "tiles" or "tiles+pack" for the first dot in `wat`."""
+    """The first dot's lowering in `wat`: generic, matvec, tiles or tiles+pack."""
     m = re.search(r";;\s+(matvec|\d+x\d+ tiles), kc=\d+, pack=(\w+)", wat)
     if not m:
         return "generic"
