@@ -24,7 +24,9 @@ import math
 from tools.hlo_wasm import ir
 
 MR = 4  # rows of C per tile
-NV = 3  # f32x4 vectors of C per tile row
+NV = 4  # f32x4 vectors of C per tile row
+UNROLL = 2  # k steps per loop iteration
+INLINE_B = True  # B's vectors loaded at each use (memory operands) instead of into locals
 KC = 256  # contraction block (elements) when K is long
 _PACK_ROW_BYTES = 4096  # B rows at least this long are packed (one page per k step otherwise)
 _ZERO = "(v128.const i32x4 0 0 0 0)"
@@ -340,35 +342,20 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
             accs[r, t] = e.var(wt, f"acc{r}_{t}{kind}")
             init = _ZERO if kind == "v" else "(f32.const 0)"
             k.emit(f"(local.set {accs[r, t]} {init})")
-    k.emit(f"(local.set {cnt} {kexpr if isinstance(kexpr, str) else f'(i32.const {kexpr})'})")
+    counts = {g.k % g.kc or g.kc, min(g.k, g.kc)}
+    unroll = UNROLL if all(n % UNROLL == 0 for n in counts) else 1
+    n = kexpr if isinstance(kexpr, str) else f"(i32.const {kexpr})"
+    if unroll > 1:
+        n = f"(i32.shr_u {n} (i32.const {unroll.bit_length() - 1}))"
+    k.emit(f"(local.set {cnt} {n})")
     k.emit(f"(loop {cnt}_top")
     k.fb.depth += 1
-    bv = {}
-    for t, (kind, col) in enumerate(cols):
-        if kind == "v":
-            bv[t] = e.var("v128", f"bv{t}")
-            k.emit(f"(local.set {bv[t]} (v128.load offset={voff + 4 * col} (local.get {pb})))")
-        else:
-            bv[t] = e.var("f32", f"bs{t}")
-            k.emit(f"(local.set {bv[t]} (f32.load offset={soff + 4 * col * g.b_n} (local.get {ps})))")
-    for r in range(rows):
-        aoff = e.a_off + 4 * r * g.a_m
-        if any(kind == "v" for kind, _ in cols):
-            sv = e.var("v128", "splat")
-            k.emit(f"(local.set {sv} (v128.load32_splat offset={aoff} (local.get {pa})))")
-        if has_s:
-            sf = e.var("f32", "ascalar")
-            k.emit(f"(local.set {sf} (f32.load offset={aoff} (local.get {pa})))")
-        for t, (kind, _) in enumerate(cols):
-            acc = accs[r, t]
-            if kind == "v":
-                k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', f'(local.get {bv[t]})', f'(local.get {acc})')})")
-            else:
-                k.emit(f"(local.set {acc} (f32.add (local.get {acc}) (f32.mul (local.get {sf}) (local.get {bv[t]}))))")
-    k.emit(f"(local.set {pa} (i32.add (local.get {pa}) (i32.const {4 * g.a_k})))")
-    k.emit(f"(local.set {pb} (i32.add (local.get {pb}) (i32.const {vstep})))")
+    for u in range(unroll):
+        _step(e, rows, cols, accs, (voff + u * vstep, pb), (soff + u * sstep, ps), e.a_off + u * 4 * g.a_k, pa)
+    k.emit(f"(local.set {pa} (i32.add (local.get {pa}) (i32.const {4 * g.a_k * unroll})))")
+    k.emit(f"(local.set {pb} (i32.add (local.get {pb}) (i32.const {vstep * unroll})))")
     if has_s:
-        k.emit(f"(local.set {ps} (i32.add (local.get {ps}) (i32.const {sstep})))")
+        k.emit(f"(local.set {ps} (i32.add (local.get {ps}) (i32.const {sstep * unroll})))")
     k.emit(f"(br_if {cnt}_top (local.tee {cnt} (i32.sub (local.get {cnt}) (i32.const 1)))))")
     k.fb.depth -= 1
     for r in range(rows):
@@ -383,6 +370,39 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
                 if accumulate:
                     acc = f"(f32.add (f32.load offset={off} (local.get {ca})) {acc})"
                 k.emit(f"(f32.store offset={off} (local.get {ca}) {acc})")
+
+
+def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, pa: str) -> None:
+    """One k step of a tile: B's row (vectors, scalar columns) times A's column, accumulated."""
+    g, k = e.g, e.k
+    (voff, pb), (soff, ps) = vsrc, ssrc
+    has_s = any(kind == "s" for kind, _ in cols)
+    bv = {}
+    for t, (kind, col) in enumerate(cols):
+        if kind == "v":
+            ld = f"(v128.load offset={voff + 4 * col} (local.get {pb}))"
+            if INLINE_B:
+                bv[t] = ld
+            else:
+                bv[t] = f"(local.get {e.var('v128', f'bv{t}')})"
+                k.emit(f"(local.set {e.var('v128', f'bv{t}')} {ld})")
+        else:
+            bv[t] = f"(local.get {e.var('f32', f'bs{t}')})"
+            k.emit(f"(local.set {e.var('f32', f'bs{t}')} (f32.load offset={soff + 4 * col * g.b_n} (local.get {ps})))")
+    for r in range(rows):
+        aoff = a_off + 4 * r * g.a_m
+        if any(kind == "v" for kind, _ in cols):
+            sv = e.var("v128", "splat")
+            k.emit(f"(local.set {sv} (v128.load32_splat offset={aoff} (local.get {pa})))")
+        if has_s:
+            sf = e.var("f32", "ascalar")
+            k.emit(f"(local.set {sf} (f32.load offset={aoff} (local.get {pa})))")
+        for t, (kind, _) in enumerate(cols):
+            acc = accs[r, t]
+            if kind == "v":
+                k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', bv[t], f'(local.get {acc})')})")
+            else:
+                k.emit(f"(local.set {acc} (f32.add (local.get {acc}) (f32.mul (local.get {sf}) {bv[t]})))")
 
 
 def _pack(e: _Emit, b0: str, kexpr, width: int) -> None:
