@@ -6,7 +6,7 @@ strides read in place: either operand's contracting dim may be minor or major (t
 folded by `passes/dot_transpose.py` arrive as strides, never copies).
 
 The microkernel holds an `MR x 4*NV` tile of C in f32x4 locals and loops over k: load NV
-vectors of B's row k, splat `A[i+r, k]` (`v128.load32_splat`) and multiply-add. Remaining
+vectors of B's row k, splat `A[i+r, k]` (`f32x4.splat` of an f32 load) and multiply-add. Remaining
 rows take the same kernel with fewer rows; remaining columns take 4-wide vectors then scalar
 f32 columns. When B's column panel is strided (B's contracting dim minor) or B's rows are long
 (cache and TLB misses), the panel is packed once into scratch as `[k][4*NV]` and reused by
@@ -26,7 +26,6 @@ from tools.hlo_wasm import ir
 MR = 4  # rows of C per tile
 NV = 4  # f32x4 vectors of C per tile row
 UNROLL = 2  # k steps per loop iteration
-INLINE_B = True  # B's vectors loaded at each use (memory operands) instead of into locals
 KC = 256  # contraction block (elements) when K is long
 _PACK_ROW_BYTES = 4096  # B rows at least this long are packed (one page per k step otherwise)
 _ZERO = "(v128.const i32x4 0 0 0 0)"
@@ -380,12 +379,7 @@ def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, p
     bv = {}
     for t, (kind, col) in enumerate(cols):
         if kind == "v":
-            ld = f"(v128.load offset={voff + 4 * col} (local.get {pb}))"
-            if INLINE_B:
-                bv[t] = ld
-            else:
-                bv[t] = f"(local.get {e.var('v128', f'bv{t}')})"
-                k.emit(f"(local.set {e.var('v128', f'bv{t}')} {ld})")
+            bv[t] = f"(v128.load offset={voff + 4 * col} (local.get {pb}))"
         else:
             bv[t] = f"(local.get {e.var('f32', f'bs{t}')})"
             k.emit(f"(local.set {e.var('f32', f'bs{t}')} (f32.load offset={soff + 4 * col * g.b_n} (local.get {ps})))")
@@ -393,7 +387,9 @@ def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, p
         aoff = a_off + 4 * r * g.a_m
         if any(kind == "v" for kind, _ in cols):
             sv = e.var("v128", "splat")
-            k.emit(f"(local.set {sv} (v128.load32_splat offset={aoff} (local.get {pa})))")
+            # f32x4.splat of an f32 load: Cranelift turns v128.load32_splat into a GPR load,
+            # a move and a broadcast; this is a movss and a broadcast (measured faster).
+            k.emit(f"(local.set {sv} (f32x4.splat (f32.load offset={aoff} (local.get {pa}))))")
         if has_s:
             sf = e.var("f32", "ascalar")
             k.emit(f"(local.set {sf} (f32.load offset={aoff} (local.get {pa})))")
