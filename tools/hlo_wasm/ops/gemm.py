@@ -343,14 +343,30 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
             k.emit(f"(local.set {accs[r, t]} {init})")
     counts = {g.k % g.kc or g.kc, min(g.k, g.kc)}
     unroll = UNROLL if all(n % UNROLL == 0 for n in counts) else 1
+    # A's values reach the splats as one vector of the tile's four rows at one k (A contiguous
+    # along m: one load and four pshufd) or as one f32 load each. (Four k steps of one row as
+    # a vector, for A contiguous along k, measured slower: more live registers.)
+    amode = "rows" if g.a_m == 1 and rows == 4 else "f32"
     n = kexpr if isinstance(kexpr, str) else f"(i32.const {kexpr})"
     if unroll > 1:
         n = f"(i32.shr_u {n} (i32.const {unroll.bit_length() - 1}))"
     k.emit(f"(local.set {cnt} {n})")
     k.emit(f"(loop {cnt}_top")
     k.fb.depth += 1
+    av = {}
     for u in range(unroll):
-        _step(e, rows, cols, accs, (voff + u * vstep, pb), (soff + u * sstep, ps), e.a_off + u * 4 * g.a_k, pa)
+        aoff = e.a_off + u * 4 * g.a_k
+        if amode == "rows":
+            av[u] = e.var("v128", f"acol{u}")
+            k.emit(f"(local.set {av[u]} (v128.load offset={aoff} (local.get {pa})))")
+
+        def splat(r, u=u, aoff=aoff):
+            if amode == "rows":
+                return _lane_splat(f"(local.get {av[u]})", r)
+            # Not v128.load32_splat: Cranelift makes that a GPR load, a move and a broadcast.
+            return f"(f32x4.splat (f32.load offset={aoff + 4 * r * g.a_m} (local.get {pa})))"
+
+        _step(e, rows, cols, accs, (voff + u * vstep, pb), (soff + u * sstep, ps), aoff, pa, splat)
     k.emit(f"(local.set {pa} (i32.add (local.get {pa}) (i32.const {4 * g.a_k * unroll})))")
     k.emit(f"(local.set {pb} (i32.add (local.get {pb}) (i32.const {vstep * unroll})))")
     if has_s:
@@ -371,7 +387,13 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
                 k.emit(f"(f32.store offset={off} (local.get {ca}) {acc})")
 
 
-def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, pa: str) -> None:
+def _lane_splat(v: str, lane: int) -> str:
+    """f32 lane `lane` of v128 `v` in all four lanes (one pshufd)."""
+    idx = " ".join(str(4 * lane + b) for _ in range(4) for b in range(4))
+    return f"(i8x16.shuffle {idx} {v} {v})"
+
+
+def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, pa: str, splat) -> None:
     """One k step of a tile: B's row (vectors, scalar columns) times A's column, accumulated."""
     g, k = e.g, e.k
     (voff, pb), (soff, ps) = vsrc, ssrc
@@ -387,9 +409,7 @@ def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, p
         aoff = a_off + 4 * r * g.a_m
         if any(kind == "v" for kind, _ in cols):
             sv = e.var("v128", "splat")
-            # f32x4.splat of an f32 load: Cranelift turns v128.load32_splat into a GPR load,
-            # a move and a broadcast; this is a movss and a broadcast (measured faster).
-            k.emit(f"(local.set {sv} (f32x4.splat (f32.load offset={aoff} (local.get {pa}))))")
+            k.emit(f"(local.set {sv} {splat(r)})")
         if has_s:
             sf = e.var("f32", "ascalar")
             k.emit(f"(local.set {sf} (f32.load offset={aoff} (local.get {pa})))")
