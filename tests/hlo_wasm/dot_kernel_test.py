@@ -129,7 +129,7 @@ class DotKernelTest(parameterized.TestCase):
         self._check("mkc", "kcn", {"m": 10, "k": 3, "c": 5, "n": 20}, "tiles")
 
     def test_long_rows_are_packed(self):
-        # B rows of 1100 floats (4400 bytes): packed panels instead of a page per k step.
+        # B rows of 1100 floats (4400 bytes): packed into contiguous panels.
         self._check("mk", "kn", {"m": 9, "k": 20, "n": 1100}, "tiles+pack", relaxed=(False,))
 
     def test_long_contraction_is_blocked(self):

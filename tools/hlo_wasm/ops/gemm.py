@@ -27,7 +27,8 @@ MR = 4  # rows of C per tile
 NV = 4  # f32x4 vectors of C per tile row
 UNROLL = 2  # k steps per loop iteration
 KC = 256  # contraction block (elements) when K is long
-_PACK_ROW_BYTES = 4096  # B rows at least this long are packed (one page per k step otherwise)
+_PACK_ROW_BYTES = 1024  # B rows at least this long are packed (a power-of-two stride maps
+# a k x 16 panel onto few L1 sets; packed, it is contiguous)
 _ZERO = "(v128.const i32x4 0 0 0 0)"
 
 
