@@ -147,6 +147,14 @@ class DotKernelTest(parameterized.TestCase):
         self.assertEqual(_lowering(art.wat), "generic")
         harness.assert_close(got, np.asarray(jax.jit(fn)(x, y)), harness.LOOSE["f32"])
 
+    def test_empty_contraction_gives_zeros(self):
+        fn = _dot((1,), (0,))
+        x = np.ones((3, 0), np.float32)
+        y = np.ones((0, 5), np.float32)
+        got, art = _compile(fn, x, y, False)
+        self.assertEqual(_lowering(art.wat), "generic")
+        np.testing.assert_array_equal(got, np.zeros((3, 5), np.float32))
+
     def test_relaxed_flag_reaches_manifest_and_wat(self):
         x = self.rng.standard_normal((8, 8)).astype(np.float32)
         fn = _dot((1,), (0,))

@@ -113,7 +113,7 @@ def analyse(inst: ir.Instruction, lhs: ir.Shape, rhs: ir.Shape) -> Gemm | None:
     nn = _merge([(rhs.dims[d], rs[d]) for d in rf])
     ka = _merge([(lhs.dims[d], ls[d]) for d in lc])
     kb = _merge([(rhs.dims[d], rs[d]) for d in rc])
-    if None in (mm, nn, ka, kb):
+    if None in (mm, nn, ka, kb) or ka[0] == 0:  # an empty contraction: zeros, generic kernel
         return None
     # Both operands' contracting dims must merge in the same pairing order.
     pairs = [(lhs.dims[a], ls[a], rs[b]) for a, b in zip(lc, rc, strict=True) if lhs.dims[a] != 1]
