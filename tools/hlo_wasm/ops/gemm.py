@@ -5,7 +5,7 @@ dims merge when contiguous) becomes, per batch index, `C[m,n] = A[m,k] @ B[k,n]`
 strides read in place: either operand's contracting dim may be minor or major (transposes
 folded by `passes/dot_transpose.py` arrive as strides, never copies).
 
-The microkernel holds an `MR x 4*NV` tile of C in f32x4 locals and loops over k: load NV
+The microkernel holds an `MR x 4*NV` tile (`TILE`) of C in f32x4 locals and loops over k: load NV
 vectors of B's row k, splat `A[i+r, k]` (`f32x4.splat` of an f32 load) and multiply-add. Remaining
 rows take the same kernel with fewer rows; remaining columns take 4-wide vectors then scalar
 f32 columns. When B's column panel is strided (B's contracting dim minor) or B's rows are long
@@ -23,9 +23,13 @@ import math
 
 from tools.hlo_wasm import ir
 
-MR = 4  # rows of C per tile
 NV = 4  # f32x4 vectors of C per tile row
-UNROLL = 2  # k steps per loop iteration
+# (rows of C per tile, k steps per loop iteration) by mode, measured under wasmtime 50
+# (Cranelift holds 16 XMM registers and loads all of a loop body's values first): mul+add runs
+# best with 2x16 tiles (8 accumulators, no spills; the add's short latency keeps 8 chains
+# busy), FMA with 4x16 tiles, k unrolled by two (16 chains hide its longer latency, despite
+# spilled accumulators).
+TILE = {False: (2, 1), True: (4, 2)}
 KC = 256  # contraction block (elements) when K is long
 _PACK_ROW_BYTES = 1024  # B rows at least this long are packed (a power-of-two stride maps
 # a k x 16 panel onto few L1 sets; packed, it is contiguous)
@@ -71,7 +75,7 @@ class Gemm:
             return False
         if self.b_n != 1:
             return True
-        return self.b_k * 4 >= _PACK_ROW_BYTES and self.m > MR
+        return self.b_k * 4 >= _PACK_ROW_BYTES and self.m > 4
 
     @property
     def scratch_bytes(self) -> int:
@@ -156,6 +160,7 @@ class _Emit:
         self.k, self.g = k, g
         self.a_off, self.b_off, self.c_off = a_off, b_off, c_off
         self.relaxed = getattr(k, "relaxed_simd", False)
+        self.mr, self.unroll = TILE[self.relaxed]
         self.pool: dict = {}
 
     def var(self, wtype: str, name: str) -> str:
@@ -222,7 +227,7 @@ def emit(k, g: Gemm, lhs, rhs, out) -> None:
         lhs, rhs = rhs, lhs
     e = _Emit(k, g, lhs.offset, rhs.offset, out.offset)
     k.emit(f";; f32x4 gemm: m={g.m} n={g.n} k={g.k} a=({g.a_m},{g.a_k}) b=({g.b_k},{g.b_n})")
-    k.emit(f";;   {'matvec' if g.matvec else f'{MR}x{4 * NV} tiles'}, kc={g.kc}, pack={g.pack}")
+    k.emit(f";;   {'matvec' if g.matvec else f'{e.mr}x{4 * NV} tiles'}, kc={g.kc}, pack={g.pack}")
     ab, bb, cb = e.var("i32", "a_base"), e.var("i32", "b_base"), e.var("i32", "c_base")
 
     def per_batch(level: int, terms: tuple):
@@ -300,15 +305,16 @@ def _panel(e: _Emit, kk0, kexpr, j0, cols: list, accumulate: bool) -> None:
     else:
         vsrc = (e.b_off, b0, g.b_k * 4)
     ssrc = (e.b_off, b0, g.b_k * 4)
-    nfull = g.m // MR
+    mr = e.mr
+    nfull = g.m // mr
 
     def per_rows(ib, rows):
-        i0 = _scaled(ib, MR)
+        i0 = _scaled(ib, mr)
         _tile(e, rows, cols, i0, a0, c0, vsrc, ssrc, kexpr, accumulate)
 
-    e.loop(nfull, lambda ib: per_rows(ib, MR), "ib")
-    if g.m % MR:
-        _tile(e, g.m % MR, cols, nfull * MR, a0, c0, vsrc, ssrc, kexpr, accumulate)
+    e.loop(nfull, lambda ib: per_rows(ib, mr), "ib")
+    if g.m % mr:
+        _tile(e, g.m % mr, cols, nfull * mr, a0, c0, vsrc, ssrc, kexpr, accumulate)
 
 
 def _mul4(v, n: int):
@@ -343,7 +349,7 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
             init = _ZERO if kind == "v" else "(f32.const 0)"
             k.emit(f"(local.set {accs[r, t]} {init})")
     counts = {g.k % g.kc or g.kc, min(g.k, g.kc)}
-    unroll = UNROLL if all(n % UNROLL == 0 for n in counts) else 1
+    unroll = e.unroll if all(n % e.unroll == 0 for n in counts) else 1
     # A's values reach the splats as one vector of the tile's four rows at one k (A contiguous
     # along m: one load and four pshufd) or as one f32 load each. (Four k steps of one row as
     # a vector, for A contiguous along k, measured slower: more live registers.)
