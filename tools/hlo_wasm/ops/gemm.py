@@ -5,11 +5,12 @@ dims merge when contiguous) becomes, per batch index, `C[m,n] = A[m,k] @ B[k,n]`
 strides read in place: either operand's contracting dim may be minor or major (transposes
 folded by `passes/dot_transpose.py` arrive as strides, never copies).
 
-The microkernel holds an `MR x 4*NV` tile (`TILE`) of C in f32x4 locals and loops over k: load NV
-vectors of B's row k, splat `A[i+r, k]` (`f32x4.splat` of an f32 load) and multiply-add. Remaining
+The microkernel holds a tile of C (`TILE` rows x `4*NV` columns) in f32x4 locals and loops
+over k: load NV vectors of B's row k, splat `A[i+r, k]` (`f32x4.splat` of an f32 load, or
+lanes of one vector load when A is contiguous along m) and multiply-add. Remaining
 rows take the same kernel with fewer rows; remaining columns take 4-wide vectors then scalar
 f32 columns. When B's column panel is strided (B's contracting dim minor) or B's rows are long
-(cache and TLB misses), the panel is packed once into scratch as `[k][4*NV]` and reused by
+(1 KiB or more: power-of-two strides crowd a panel into few L1 sets), the panel is packed once into scratch as `[k][4*NV]` and reused by
 every row block. Long contractions are cut into `KC` blocks (C zeroed, then accumulated) so a
 packed panel stays in L1. Matrix-vector products (one free size 1, both contracting dims
 minor) run f32x4 dot products, four rows at a time.
