@@ -17,6 +17,7 @@ from jax import lax
 from tests.hlo_wasm import harness
 from tools.hlo_wasm import compile as compiler
 from tools.hlo_wasm import runner
+from tools.hlo_wasm.ops import gemm
 
 
 def _dot(lc, rc, lb=(), rb=()):
@@ -44,6 +45,14 @@ def _spec(lhs: str, rhs: str, sizes: dict):
     lb = tuple(i for i, ch in enumerate(lhs) if ch in "ba")
     rb = tuple(rhs.index(lhs[i]) for i in lb)
     return _shape(sizes, lhs), _shape(sizes, rhs), _dot(lc, rc, lb, rb)
+
+
+def _dot_and_shapes(art):
+    """The (only) dot of a compiled module and its operand shapes."""
+    comp = art.module.entry_computation
+    by_name = comp.by_name()
+    dot = next(i for i in comp.instructions if i.opcode == "dot")
+    return dot, [by_name[o].shape for o in dot.operands]
 
 
 def _compile(fn, x, y, relaxed: bool):
@@ -146,6 +155,33 @@ class DotKernelTest(parameterized.TestCase):
         got, art = _compile(fn, x, y, False)
         self.assertEqual(_lowering(art.wat), "generic")
         harness.assert_close(got, np.asarray(jax.jit(fn)(x, y)), harness.LOOSE["f32"])
+
+    def test_scratch_is_planned_apart_from_live_buffers(self):
+        # x @ W.T packs W's panels into scratch: it must not overlap the operands or result.
+        fn = _dot((1,), (1,))
+        x = self.rng.standard_normal((12, 40)).astype(np.float32)
+        w = self.rng.standard_normal((20, 40)).astype(np.float32)
+        art = compiler.compile_hlo(harness.hlo_of(fn, x, w), "f")
+        [(key, offset)] = art.plan.scratch.items()
+        nbytes = gemm.scratch(*_dot_and_shapes(art))
+        self.assertGreater(nbytes, 0)
+        for leaf in art.plan.inputs + art.plan.outputs:
+            apart = offset + nbytes <= leaf.offset or leaf.offset + leaf.shape.nbytes <= offset
+            self.assertTrue(apart, f"scratch {key} at {offset}+{nbytes} overlaps {leaf}")
+        self.assertLessEqual(offset + nbytes, art.plan.size)
+
+    def test_packed_dot_inside_a_loop(self):
+        # The scratch of a dot in a while body is planned in the body's scope.
+        def fn(x, w):
+            return lax.fori_loop(0, 3, lambda i, h: jax.numpy.tanh(h @ w.T), x)
+
+        x = self.rng.standard_normal((6, 24)).astype(np.float32)
+        w = (self.rng.standard_normal((24, 24)) / 5).astype(np.float32)
+        art = compiler.compile_hlo(harness.hlo_of(fn, x, w), "f")
+        self.assertEqual(_lowering(art.wat), "tiles+pack")
+        self.assertTrue(any("/" in scope for scope, _ in art.plan.scratch))
+        got = runner.Runner(art.wasm, art.manifest)(x, w)[0]
+        harness.assert_close(got, np.asarray(jax.jit(fn)(x, w)), harness.LOOSE["f32"])
 
     def test_empty_contraction_gives_zeros(self):
         fn = _dot((1,), (0,))
