@@ -8,6 +8,7 @@ tiles, packed or not), so a case meant for one path cannot silently take another
 
 import json
 import re
+from unittest import mock
 
 import jax
 import numpy as np
@@ -139,7 +140,19 @@ class DotKernelTest(parameterized.TestCase):
 
     def test_long_rows_are_packed(self):
         # B rows of 1100 floats (4400 bytes): packed into contiguous panels.
-        self._check("mk", "kn", {"m": 9, "k": 20, "n": 1100}, "tiles+pack", relaxed=(False,))
+        self._check("mk", "kn", {"m": 9, "k": 20, "n": 1102}, "tiles+pack", relaxed=(False,))
+
+    def test_scalar_columns_when_a_partial_vector_could_leave_memory(self):
+        # Remaining columns normally take one vector with masked lanes (it reads past B's row);
+        # near the end of linear memory they take scalar f32 columns instead.
+        sizes = {"m": 7, "k": 9, "n": 22}
+        self._check("mk", "kn", sizes, "tiles", relaxed=(False,))
+        xs, ys, fn = _spec("mk", "kn", sizes)
+        x, y = np.ones(xs, np.float32), np.ones(ys, np.float32)
+        self.assertIn("(v128.and", _compile(fn, x, y, False)[1].wat)
+        with mock.patch.object(gemm, "_may_read_past", lambda end, planned: False):
+            self.assertNotIn("(v128.and", _compile(fn, x, y, False)[1].wat)
+            self._check("mk", "kn", sizes, "tiles")
 
     def test_long_contraction_is_blocked(self):
         # K = 600 > 2 * KC: blocks of 256 accumulate into C, the last one ragged.

@@ -8,12 +8,14 @@ folded by `passes/dot_transpose.py` arrive as strides, never copies).
 The microkernel holds a tile of C (`TILE` rows x `4*NV` columns) in f32x4 locals and loops
 over k: load NV vectors of B's row k, splat `A[i+r, k]` (`f32x4.splat` of an f32 load, or
 lanes of one vector load when A is contiguous along m) and multiply-add. Remaining
-rows take the same kernel with fewer rows; remaining columns take 4-wide vectors then scalar
-f32 columns. When B's column panel is strided (B's contracting dim minor) or B's rows are long
-(1 KiB or more: power-of-two strides crowd a panel into few L1 sets), the panel is packed once into scratch as `[k][4*NV]` and reused by
-every row block. Long contractions are cut into `KC` blocks (C zeroed, then accumulated) so a
-packed panel stays in L1. Matrix-vector products (one free size 1, both contracting dims
-minor) run f32x4 dot products, four rows at a time.
+rows take the same kernel with fewer rows; remaining columns take 4-wide vectors, then one
+vector whose lanes past B's row are masked to zeros (or scalar f32 columns when that read could
+leave linear memory). When B's column panel is strided (B's contracting dim minor) or B's rows
+are 1 KiB or longer (power-of-two strides crowd a panel into few L1 sets), the panel is packed
+once into scratch as `[k][4*NV]` and reused by every row block. Long contractions are cut into
+`KC` blocks (C zeroed, then accumulated) so a packed panel stays in cache. Matrix-vector
+products (one free size 1, both contracting dims minor) run f32x4 dot products, four rows at a
+time.
 
 With `k.relaxed_simd`, multiply-adds are `f32x4.relaxed_madd` (one FMA instruction where the
 host has it; the relaxed-SIMD proposal lets the engine round once or twice).
@@ -35,6 +37,7 @@ KC = 256  # contraction block (elements) when K is long
 _PACK_ROW_BYTES = 1024  # B rows at least this long are packed (a power-of-two stride maps
 # a k x 16 panel onto few L1 sets; packed, it is contiguous)
 _ZERO = "(v128.const i32x4 0 0 0 0)"
+_PAGE = 65536  # WebAssembly page (linear memory is sized in pages)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -157,10 +160,11 @@ def scratch(inst: ir.Instruction, shapes: list[ir.Shape]) -> int:
 class _Emit:
     """Emits one GEMM; `a`, `b`, `c` are linear-memory leaf offsets plus batch base locals."""
 
-    def __init__(self, k, g: Gemm, a_off: int, b_off: int, c_off: int):
+    def __init__(self, k, g: Gemm, a_off: int, b_off: int, c_off: int, b_bytes: int):
         self.k, self.g = k, g
         self.a_off, self.b_off, self.c_off = a_off, b_off, c_off
-        self.relaxed = getattr(k, "relaxed_simd", False)
+        self.pad_ok = _may_read_past(b_off + b_bytes, k.plan.size)
+        self.relaxed = k.relaxed_simd
         self.mr, self.unroll = TILE[self.relaxed]
         self.pool: dict = {}
 
@@ -197,6 +201,15 @@ class _Emit:
         self.emit(")")
 
 
+def _may_read_past(end: int, planned_bytes: int) -> bool:
+    """Whether 16 bytes from `end` lie inside linear memory (pages holding `planned_bytes`).
+
+    A partial vector of B's last row reads up to 12 bytes past B; its pad lanes are masked to
+    zeros and never stored.
+    """
+    return end + 16 <= max(1, -(-planned_bytes // _PAGE)) * _PAGE
+
+
 def _add(*terms) -> str:
     """An i32 sum of expressions and ints (ints folded)."""
     const = sum(t for t in terms if isinstance(t, int))
@@ -226,7 +239,7 @@ def emit(k, g: Gemm, lhs, rhs, out) -> None:
     """Emits the GEMM `g` reading `lhs`/`rhs` and writing `out` (Leafs)."""
     if g.swapped:
         lhs, rhs = rhs, lhs
-    e = _Emit(k, g, lhs.offset, rhs.offset, out.offset)
+    e = _Emit(k, g, lhs.offset, rhs.offset, out.offset, rhs.shape.nbytes)
     k.emit(f";; f32x4 gemm: m={g.m} n={g.n} k={g.k} a=({g.a_m},{g.a_k}) b=({g.b_k},{g.b_n})")
     k.emit(f";;   {'matvec' if g.matvec else f'{e.mr}x{4 * NV} tiles'}, kc={g.kc}, pack={g.pack}")
     ab, bb, cb = e.var("i32", "a_base"), e.var("i32", "b_base"), e.var("i32", "c_base")
@@ -275,12 +288,16 @@ def _gemm(e: _Emit) -> None:
 
         def per_panel(jp):
             j0 = _scaled(jp, nr)
-            _panel(e, kk0, kexpr, j0, [("v", 4 * v) for v in range(NV)], blocked)
+            _panel(e, kk0, kexpr, j0, [("v", 4 * v, 4) for v in range(NV)], blocked)
 
         e.loop(npanels, per_panel, "jp")
         rem = g.n - npanels * nr
         if rem:
-            cols = [("v", 4 * v) for v in range(rem // 4)] + [("s", c) for c in range(rem // 4 * 4, rem)]
+            cols = [("v", 4 * v, 4) for v in range(rem // 4)]
+            if rem % 4 and e.pad_ok:  # one vector with rem % 4 live lanes (B's pad lanes zeroed)
+                cols.append(("v", rem // 4 * 4, rem % 4))
+            else:
+                cols += [("s", c, 1) for c in range(rem // 4 * 4, rem)]
             _panel(e, kk0, kexpr, npanels * nr, cols, blocked)
 
     e.loop(nkb, per_kblock, "kb")
@@ -297,11 +314,12 @@ def _panel(e: _Emit, kk0, kexpr, j0, cols: list, accumulate: bool) -> None:
     k.emit(f"(local.set {a0} {_add(f'(local.get {a_base})', _mul4(kk0, g.a_k))})")
     k.emit(f"(local.set {b0} {_add(f'(local.get {b_base})', _mul4(kk0, g.b_k), _mul4(j0, g.b_n))})")
     k.emit(f"(local.set {c0} {_add(f'(local.get {c_base})', _mul4(j0, 1))})")
-    nvec = sum(1 for kind, _ in cols if kind == "v")
+    nvec = sum(1 for kind, _, _ in cols if kind == "v")
+    live = sum(lanes for kind, _, lanes in cols if kind == "v")
     # Vector columns read B directly (contiguous along n) or from the packed panel.
     if g.pack and nvec:
         width = 4 * nvec
-        _pack(e, b0, kexpr, width)
+        _pack(e, b0, kexpr, width, live)
         vsrc = (e.k.scratch(), None, width * 4)  # (leaf offset, base local, row bytes)
     else:
         vsrc = (e.b_off, b0, g.b_k * 4)
@@ -339,12 +357,12 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
     voff, vbase, vstep = vsrc
     soff, sbase, sstep = ssrc
     k.emit(f"(local.set {pb} {f'(local.get {vbase})' if vbase else '(i32.const 0)'})")
-    has_s = any(kind == "s" for kind, _ in cols)
+    has_s = any(kind == "s" for kind, _, _ in cols)
     if has_s:
         k.emit(f"(local.set {ps} (local.get {sbase}))")
     accs = {}
     for r in range(rows):
-        for t, (kind, _) in enumerate(cols):
+        for t, (kind, _, _) in enumerate(cols):
             wt = "v128" if kind == "v" else "f32"
             accs[r, t] = e.var(wt, f"acc{r}_{t}{kind}")
             init = _ZERO if kind == "v" else "(f32.const 0)"
@@ -374,7 +392,8 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
             # Not v128.load32_splat: Cranelift makes that a GPR load, a move and a broadcast.
             return f"(f32x4.splat (f32.load offset={aoff + 4 * r * g.a_m} (local.get {pa})))"
 
-        _step(e, rows, cols, accs, (voff + u * vstep, pb), (soff + u * sstep, ps), aoff, pa, splat)
+        vs = (voff + u * vstep, pb, vbase is not None)
+        _step(e, rows, cols, accs, vs, (soff + u * sstep, ps), aoff, pa, splat)
     k.emit(f"(local.set {pa} (i32.add (local.get {pa}) (i32.const {4 * g.a_k * unroll})))")
     k.emit(f"(local.set {pb} (i32.add (local.get {pb}) (i32.const {vstep * unroll})))")
     if has_s:
@@ -382,10 +401,16 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
     k.emit(f"(br_if {cnt}_top (local.tee {cnt} (i32.sub (local.get {cnt}) (i32.const 1)))))")
     k.fb.depth -= 1
     for r in range(rows):
-        for t, (kind, col) in enumerate(cols):
+        for t, (kind, col, lanes) in enumerate(cols):
             off = e.c_off + 4 * (r * g.n + col)
             acc = f"(local.get {accs[r, t]})"
-            if kind == "v":
+            if kind == "v" and lanes < 4:
+                for lane in range(lanes):
+                    x = f"(f32x4.extract_lane {lane} {acc})"
+                    if accumulate:
+                        x = f"(f32.add (f32.load offset={off + 4 * lane} (local.get {ca})) {x})"
+                    k.emit(f"(f32.store offset={off + 4 * lane} (local.get {ca}) {x})")
+            elif kind == "v":
                 if accumulate:
                     acc = f"(f32x4.add (v128.load offset={off} (local.get {ca})) {acc})"
                 k.emit(f"(v128.store offset={off} (local.get {ca}) {acc})")
@@ -393,6 +418,11 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
                 if accumulate:
                     acc = f"(f32.add (f32.load offset={off} (local.get {ca})) {acc})"
                 k.emit(f"(f32.store offset={off} (local.get {ca}) {acc})")
+
+
+def _lane_mask(lanes: int) -> str:
+    """A v128 with all bits set in the first `lanes` f32 lanes, zeros after."""
+    return "(v128.const i32x4 " + " ".join("-1" if t < lanes else "0" for t in range(4)) + ")"
 
 
 def _lane_splat(v: str, lane: int) -> str:
@@ -404,24 +434,26 @@ def _lane_splat(v: str, lane: int) -> str:
 def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, pa: str, splat) -> None:
     """One k step of a tile: B's row (vectors, scalar columns) times A's column, accumulated."""
     g, k = e.g, e.k
-    (voff, pb), (soff, ps) = vsrc, ssrc
-    has_s = any(kind == "s" for kind, _ in cols)
+    (voff, pb, direct), (soff, ps) = vsrc, ssrc
+    has_s = any(kind == "s" for kind, _, _ in cols)
     bv = {}
-    for t, (kind, col) in enumerate(cols):
+    for t, (kind, col, lanes) in enumerate(cols):
         if kind == "v":
             bv[t] = f"(v128.load offset={voff + 4 * col} (local.get {pb}))"
+            if lanes < 4 and direct:  # lanes past the row: zeros (packed panels are zeroed)
+                bv[t] = f"(v128.and {bv[t]} {_lane_mask(lanes)})"
         else:
             bv[t] = f"(local.get {e.var('f32', f'bs{t}')})"
             k.emit(f"(local.set {e.var('f32', f'bs{t}')} (f32.load offset={soff + 4 * col * g.b_n} (local.get {ps})))")
     for r in range(rows):
         aoff = a_off + 4 * r * g.a_m
-        if any(kind == "v" for kind, _ in cols):
+        if any(kind == "v" for kind, _, _ in cols):
             sv = e.var("v128", "splat")
             k.emit(f"(local.set {sv} {splat(r)})")
         if has_s:
             sf = e.var("f32", "ascalar")
             k.emit(f"(local.set {sf} (f32.load offset={aoff} (local.get {pa})))")
-        for t, (kind, _) in enumerate(cols):
+        for t, (kind, _, _) in enumerate(cols):
             acc = accs[r, t]
             if kind == "v":
                 k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', bv[t], f'(local.get {acc})')})")
@@ -429,8 +461,11 @@ def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, p
                 k.emit(f"(local.set {acc} (f32.add (local.get {acc}) (f32.mul (local.get {sf}) {bv[t]})))")
 
 
-def _pack(e: _Emit, b0: str, kexpr, width: int) -> None:
-    """Copies B[kk0:kk0+kexpr, j0:j0+width] (from byte address b0) to scratch as [k][width]."""
+def _pack(e: _Emit, b0: str, kexpr, width: int, live: int) -> None:
+    """Copies B[kk0:kk0+kexpr, j0:j0+live] (from byte address b0) to scratch as [k][width].
+
+    Columns `live..width` (the pad of a partial vector) are zeros.
+    """
     g, k = e.g, e.k
     dst, src, cnt = e.var("i32", "pk_dst"), e.var("i32", "pk_src"), e.var("i32", "pk_cnt")
     scratch = k.scratch()
@@ -442,16 +477,14 @@ def _pack(e: _Emit, b0: str, kexpr, width: int) -> None:
     k.fb.depth += 1
     if g.b_n == 1:
         for v in range(width // 4):
-            k.emit(
-                f"(v128.store offset={scratch + 16 * v} (local.get {dst}) "
-                f"(v128.load offset={e.b_off + 16 * v} (local.get {src})))"
-            )
+            x = f"(v128.load offset={e.b_off + 16 * v} (local.get {src}))"
+            if live < 4 * v + 4:
+                x = f"(v128.and {x} {_lane_mask(live - 4 * v)})"
+            k.emit(f"(v128.store offset={scratch + 16 * v} (local.get {dst}) {x})")
     else:
         for j in range(width):
-            k.emit(
-                f"(f32.store offset={scratch + 4 * j} (local.get {dst}) "
-                f"(f32.load offset={e.b_off + 4 * j * g.b_n} (local.get {src})))"
-            )
+            x = f"(f32.load offset={e.b_off + 4 * j * g.b_n} (local.get {src}))" if j < live else "(f32.const 0)"
+            k.emit(f"(f32.store offset={scratch + 4 * j} (local.get {dst}) {x})")
     k.emit(f"(local.set {dst} (i32.add (local.get {dst}) (i32.const {4 * width})))")
     k.emit(f"(local.set {src} (i32.add (local.get {src}) (i32.const {4 * g.b_k})))")
     k.emit(f"(br_if {cnt}_top (local.tee {cnt} (i32.sub (local.get {cnt}) (i32.const 1)))))")
