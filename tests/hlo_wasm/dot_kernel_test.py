@@ -100,9 +100,11 @@ class DotKernelTest(parameterized.TestCase):
         ("km", "nk", "tiles+pack"),
     )
     def test_layouts(self, lhs, rhs, lowering):
-        for m, k, n in [(37, 19, 45), (4, 16, 16), (64, 33, 29), (13, 1, 30), (3, 7, 5), (8, 9, 12)]:
-            # With k == 1 every layout is contiguous along n: nothing to pack.
-            self._check(lhs, rhs, {"m": m, "k": k, "n": n}, lowering if k > 1 else "tiles")
+        for m, k, n in [(37, 19, 45), (4, 16, 16), (64, 33, 29), (13, 1, 30), (3, 7, 5), (8, 9, 12), (5, 6, 3)]:
+            # With k == 1 every layout is contiguous along n, and fewer than 4 columns take
+            # scalar columns: nothing to pack.
+            want = lowering if k > 1 and n >= 4 else "tiles"
+            self._check(lhs, rhs, {"m": m, "k": k, "n": n}, want)
 
     @parameterized.parameters(
         ("mk", "kn", "tiles"),  # row vector x matrix: one-row tiles

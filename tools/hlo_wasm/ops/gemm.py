@@ -294,7 +294,9 @@ def _gemm(e: _Emit) -> None:
         rem = g.n - npanels * nr
         if rem:
             cols = [("v", 4 * v, 4) for v in range(rem // 4)]
-            if rem % 4 and e.pad_ok:  # one vector with rem % 4 live lanes (B's pad lanes zeroed)
+            # One vector with rem % 4 live lanes: B's lanes past the row are zeros, read from
+            # a zero-padded packed panel, or loaded from a contiguous row and masked.
+            if rem % 4 and ((g.pack and g.b_n != 1) or (g.b_n == 1 and e.pad_ok)):
                 cols.append(("v", rem // 4 * 4, rem % 4))
             else:
                 cols += [("s", c, 1) for c in range(rem // 4 * 4, rem)]
