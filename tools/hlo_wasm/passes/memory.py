@@ -74,6 +74,7 @@ class _Planner:
         self.temps: dict = {}
         self.constants: list = []
         self.scratch: dict = {}  # (scope, name) -> _Buf
+        self.ops: dict | None = None  # the op registry, read on first use
 
     def new(self, shape: ir.Shape):
         """A placeholder Leaf (offset filled in later) with a fresh buffer defined now."""
@@ -133,11 +134,13 @@ class _Planner:
 
         Operands and result are live at this step too, so the scratch never overlaps them.
         """
-        from tools.hlo_wasm import registry  # registry imports ops, which import this module
-
         if inst.opcode in ("parameter", "constant", "fusion"):
             return
-        op = registry.all_ops().get(inst.opcode)
+        if self.ops is None:
+            from tools.hlo_wasm import registry  # registry imports ops, which import this module
+
+            self.ops = registry.all_ops()
+        op = self.ops.get(inst.opcode)
         if op is None or op.scratch is None:
             return
         shapes = [v.shape if isinstance(v, _PLeaf) else None for v in ops]
