@@ -14,7 +14,7 @@ from jax import lax
 
 from tests.hlo_wasm import harness
 from tools.hlo_wasm import compile as compiler
-from tools.hlo_wasm import ir
+from tools.hlo_wasm import ir, runner
 
 jax.config.update("jax_enable_x64", True)
 
@@ -63,6 +63,15 @@ class ConvSimdTest(parameterized.TestCase):
             reference=reference,
         )
         self.assertEqual(_lowering(fn, x, w), lowering)
+
+    def test_relaxed_simd_uses_fma(self):
+        fn = _conv()
+        x = self.rng.standard_normal((1, 9, 9, 3)).astype(np.float32)
+        w = self.rng.standard_normal((3, 3, 3, 8)).astype(np.float32)
+        art = compiler.compile_hlo(harness.hlo_of(fn, x, w), "f", relaxed_simd=True)
+        self.assertIn("f32x4.relaxed_madd", art.wat)
+        got = runner.Runner(art.wasm, art.manifest)(x, w)[0]
+        harness.assert_close(got, np.asarray(jax.jit(fn)(x, w)), harness.LOOSE["f32"], "relaxed conv")
 
     def test_benchmark_conv(self):
         # bench/workloads.py's conv2d (the NumPy reference is too slow at this size).

@@ -54,8 +54,12 @@ def _entries(specs, leaves):
     return out
 
 
-def manifest(name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: str) -> dict:
-    """The manifest: exports, where inputs/outputs live, memory and module sizes."""
+def manifest(name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: str, relaxed_simd: bool = False) -> dict:
+    """The manifest: exports, where inputs/outputs live, memory and module sizes.
+
+    `relaxed_simd` records whether the module uses relaxed-SIMD instructions (the engine must
+    enable the proposal to instantiate it).
+    """
     return {
         "generator": banner.splitlines()[0],
         "format": "rules_jax.hlo_wasm.manifest/1",
@@ -69,6 +73,7 @@ def manifest(name: str, sig: dict, plan: memory.Plan, wasm_bytes: int, banner: s
             "constants_bytes": sum(lit.nbytes for _, lit in plan.constants),
         },
         "wasm_bytes": wasm_bytes,
+        "relaxed_simd": relaxed_simd,
     }
 
 

@@ -19,8 +19,9 @@ PAGE = 65536
 
 
 class _Emitter:
-    def __init__(self, module: ir.Module, plan: memory.Plan):
+    def __init__(self, module: ir.Module, plan: memory.Plan, relaxed_simd: bool = False):
         self.module = module
+        self.relaxed_simd = relaxed_simd
         self.plan = plan
         self.entry = FunctionBuilder()
         self.fb = self.entry
@@ -71,7 +72,7 @@ class _Emitter:
         """Emits the code of one instruction into the current function."""
         out = self.plan.values[(scope, inst.name)]
         ins = [self.plan.values[(scope, o)] for o in inst.operands]
-        k = Kernel(inst, ins, out, self.fb, self.module, self.computation, scope, self.plan)
+        k = Kernel(inst, ins, out, self.fb, self.module, self.computation, scope, self.plan, self.relaxed_simd)
         if inst.opcode == "fusion" and inst.attr("kind") == "rows":
             emit_rows.lower_rows(k)
             return
@@ -101,9 +102,12 @@ def _data_segments(plan: memory.Plan) -> list[str]:
     return out
 
 
-def emit(module: ir.Module, plan: memory.Plan, export: str, banner: str) -> str:
-    """Returns WAT text for `module` laid out by `plan`, exporting function `export`."""
-    e = _Emitter(module, plan)
+def emit(module: ir.Module, plan: memory.Plan, export: str, banner: str, relaxed_simd: bool = False) -> str:
+    """Returns WAT text for `module` laid out by `plan`, exporting function `export`.
+
+    With `relaxed_simd`, lowerings may use relaxed-SIMD instructions (e.g. `f32x4.relaxed_madd`).
+    """
+    e = _Emitter(module, plan, relaxed_simd)
     e.computation("", module.entry)
     funcs = [(name, fb, "") for name, fb in e.funcs]
     funcs.append((export, e.entry, f' (export "{export}")'))

@@ -106,6 +106,8 @@ class Kernel:
         nested computation's code inline (used by while/conditional).
       scope: the plan scope of `inst`.
       plan: the memory plan.
+      relaxed_simd: lowerings may use relaxed-SIMD instructions (`f32x4.relaxed_madd`); the
+        module is then only valid in engines with the relaxed-SIMD proposal enabled.
     """
 
     inst: ir.Instruction
@@ -116,6 +118,7 @@ class Kernel:
     emit_computation: object
     scope: str
     plan: object
+    relaxed_simd: bool = False
 
     def emit(self, line: str) -> None:
         """Appends a line."""
@@ -207,6 +210,10 @@ class Kernel:
                 )
         root = vals[comp.root]
         return list(root) if comp.root_instruction.shape.is_tuple else [root]
+
+    def scratch(self) -> int:
+        """Byte offset of this instruction's scratch (`OpDef.scratch`, planned by memory.py)."""
+        return self.plan.scratch[(self.scope, self.inst.name)]
 
     def out_leaves(self) -> list[Leaf]:
         """The result's Leafs."""

@@ -32,6 +32,9 @@ class OpDef:
       kernel: for other ops, `kernel(k, inst)` emitting WAT through an `emit_wat.Kernel`.
       dtypes: element types the op is tested with (the meta-test reads it).
       alias: True when the result shares its operand's buffer (reshape, bitcast, tuple...).
+      scratch: optional `scratch(inst, operand_shapes) -> bytes` of working memory the kernel
+        needs while it runs (e.g. a packed GEMM panel); `passes/memory.py` reserves it, live
+        during that instruction only, and `Kernel.scratch()` gives its offset.
     """
 
     name: str
@@ -43,6 +46,7 @@ class OpDef:
     kernel: Callable[..., None] | None = None
     dtypes: tuple[str, ...] = ()
     alias: bool = False
+    scratch: Callable[[ir.Instruction, list[ir.Shape]], int] | None = None
 
     @property
     def elementwise(self) -> bool:

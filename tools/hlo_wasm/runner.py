@@ -7,14 +7,33 @@ import numpy as np
 from tools.hlo_wasm import dtypes
 
 
+def engine_config(relaxed_simd: bool = False):
+    """A `wasmtime.Config` for our modules: SIMD on; relaxed SIMD on when the module uses it.
+
+    Relaxed SIMD is set explicitly either way, so a module compiled without it never depends
+    on an engine default.
+    """
+    import wasmtime
+
+    cfg = wasmtime.Config()
+    cfg.wasm_simd = True
+    cfg.wasm_relaxed_simd = relaxed_simd
+    return cfg
+
+
 class Runner:
-    """Instantiates a module once; `__call__(*arrays)` returns the outputs as NumPy arrays."""
+    """Instantiates a module once; `__call__(*arrays)` returns the outputs as NumPy arrays.
+
+    The engine enables relaxed SIMD when the manifest says the module uses it
+    (`"relaxed_simd": true`).
+    """
 
     def __init__(self, wasm: bytes, manifest: str | dict):
         import wasmtime
 
         self.manifest = json.loads(manifest) if isinstance(manifest, str) else manifest
-        self.store = wasmtime.Store()
+        engine = wasmtime.Engine(engine_config(bool(self.manifest.get("relaxed_simd", False))))
+        self.store = wasmtime.Store(engine)
         module = wasmtime.Module(self.store.engine, wasm)
         self.instance = wasmtime.Instance(self.store, module, [])
         exports = self.instance.exports(self.store)

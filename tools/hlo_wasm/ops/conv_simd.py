@@ -225,7 +225,10 @@ def _block(k, geo: Geometry, m: str, pos: _Pos, f0: str, cbase: str, nv: int, ns
                 if m != "splat":
                     x = f"(v128.load offset={lhs.offset + 16 * j} {laddr})"
                 wv = f"(v128.load offset={rhs.offset + 16 * j} {raddr})"
-                k.emit(f"(local.set {a} (f32x4.add (local.get {a}) (f32x4.mul {x} {wv})))")
+                if k.relaxed_simd:  # one FMA where the host has it (relaxed-SIMD proposal)
+                    k.emit(f"(local.set {a} (f32x4.relaxed_madd {x} {wv} (local.get {a})))")
+                else:
+                    k.emit(f"(local.set {a} (f32x4.add (local.get {a}) (f32x4.mul {x} {wv})))")
             for j, a in enumerate(saccs):
                 ws = f"(f32.load offset={rhs.offset + 16 * nv + 4 * j} {raddr})"
                 k.emit(f"(local.set {a} (f32.add (local.get {a}) (f32.mul {xs} {ws})))")

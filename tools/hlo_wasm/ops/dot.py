@@ -1,10 +1,9 @@
 """dot with general batch/contracting dimensions (`jax.lax.dot_general`).
 
-Generic kernel: for every output element, a loop over the contracting dims accumulates in the
-result's compute type. f32 2-D fast paths read transposed operands in place (no copies):
-`x @ W` and `x.T @ W` (n % 4 == 0) run i-k-j with an f32x4 loop over output columns (the
-slot where issue 7's register-blocked microkernel goes); `x @ W.T` runs f32x4 dot products
-over the contracting dim.
+f32 dots whose dims reduce to one strided batch/m/n/k dim each run the register-blocked f32x4
+GEMM of `ops/gemm.py` (any operand layout read in place, no copies). Everything else (other
+dtypes, dims that do not merge) takes the generic kernel: for every output element, a loop
+over the contracting dims accumulates in the result's compute type.
 """
 
 import numpy as np
@@ -12,6 +11,7 @@ import numpy as np
 from tools.hlo_wasm import registry
 from tools.hlo_wasm.kernel import linear, load, store
 from tools.hlo_wasm.ops import common as c
+from tools.hlo_wasm.ops import gemm
 
 _FAMILY = "dot"
 
@@ -72,104 +72,15 @@ def _convert(e, src, dst):
     return e
 
 
-def _simd_rows(k, lhs, rhs, out, m, kk, n, lhs_t=False):
-    """out[m,n] = lhs @ rhs[kk,n], i-k-j with an f32x4 loop over n (n % 4 == 0).
-
-    `lhs` is [m,kk], or [kk,m] when `lhs_t` (a transposed operand read in place, no copy).
-    """
-    row = k.local("i32", "row")
-
-    def per_i(i):
-        k.emit(f"(local.set {row} (i32.mul {i} (i32.const {n})))")
-        k.loop(
-            n // 4,
-            lambda j: k.emit(
-                f"(v128.store offset={out.offset} (i32.shl (i32.add (local.get {row}) "
-                f"(i32.shl {j} (i32.const 2))) (i32.const 2)) (v128.const i32x4 0 0 0 0))"
-            ),
-            "z",
-        )
-
-        def per_k(p):
-            a = k.set(
-                "v128",
-                f"(f32x4.splat {load(lhs, _lhs_at(i, p, m, kk, lhs_t))})",
-                "a",
-            )
-            rrow = k.set("i32", f"(i32.mul {p} (i32.const {n}))", "rrow")
-
-            def per_j(j):
-                j4 = f"(i32.shl {j} (i32.const 2))"
-                oa = f"(i32.shl (i32.add (local.get {row}) {j4}) (i32.const 2))"
-                ra = f"(i32.shl (i32.add {rrow} {j4}) (i32.const 2))"
-                k.emit(
-                    f"(v128.store offset={out.offset} {oa} (f32x4.add (v128.load offset={out.offset} {oa}) "
-                    f"(f32x4.mul {a} (v128.load offset={rhs.offset} {ra}))))"
-                )
-
-            k.loop(n // 4, per_j, "j")
-
-        k.loop(kk, per_k, "k")
-
-    k.loop(m, per_i, "i")
-
-
-def _lhs_at(i, p, m, kk, lhs_t):
-    if lhs_t:
-        return f"(i32.add (i32.mul {p} (i32.const {m})) {i})"
-    return f"(i32.add (i32.mul {i} (i32.const {kk})) {p})"
-
-
-def _simd_dots(k, lhs, rhs, out, m, kk, n):
-    """out[m,n] = lhs[m,kk] . rhs[n,kk] rows (x @ W.T): f32x4 dot products over kk."""
-    acc = k.local("v128", "acc")
-    s = k.local("f32", "s")
-    main = kk - kk % 4
-
-    def per_ij(idx):
-        i, j = idx
-        k.emit(f"(local.set {acc} (v128.const i32x4 0 0 0 0))")
-        la = k.set("i32", f"(i32.mul {i} (i32.const {kk}))", "la")
-        ra = k.set("i32", f"(i32.mul {j} (i32.const {kk}))", "ra")
-
-        def step(q):
-            q4 = f"(i32.shl {q} (i32.const 2))"
-            a = f"(v128.load offset={lhs.offset} (i32.shl (i32.add {la} {q4}) (i32.const 2)))"
-            b = f"(v128.load offset={rhs.offset} (i32.shl (i32.add {ra} {q4}) (i32.const 2)))"
-            k.emit(f"(local.set {acc} (f32x4.add (local.get {acc}) (f32x4.mul {a} {b})))")
-
-        k.loop(main // 4, step, "q")
-        lanes = [f"(f32x4.extract_lane {t} (local.get {acc}))" for t in range(4)]
-        k.emit(f"(local.set {s} (f32.add (f32.add {lanes[0]} {lanes[1]}) (f32.add {lanes[2]} {lanes[3]})))")
-        for t in range(main, kk):
-            a = load(lhs, f"(i32.add {la} (i32.const {t}))")
-            b = load(rhs, f"(i32.add {ra} (i32.const {t}))")
-            k.emit(f"(local.set {s} (f32.add (local.get {s}) (f32.mul {a} {b})))")
-        k.emit(store(out, f"(i32.add (i32.mul {i} (i32.const {n})) {j})", f"(local.get {s})"))
-
-    k.nest([m, n], per_ij, "ij")
-
-
 def _kernel(k, inst):
     lhs, rhs = k.ins
     out = k.out
     lb, lc, rb, rc = _dims(inst)
     lf, rf = _free(lhs.shape.rank, lb, lc), _free(rhs.shape.rank, rb, rc)
     dt = out.shape.dtype
-    plain2d = (
-        dt == lhs.shape.dtype == rhs.shape.dtype == "f32"
-        and not lb
-        and lhs.shape.rank == rhs.shape.rank == 2
-        and len(lc) == 1
-    )
-    if plain2d and rc == (0,) and rhs.shape.dims[1] % 4 == 0:
-        kk = rhs.shape.dims[0]
-        m = lhs.shape.dims[1 - lc[0]]
-        _simd_rows(k, lhs, rhs, out, m, kk, rhs.shape.dims[1], lhs_t=lc == (0,))
-        return
-    if plain2d and lc == (1,) and rc == (1,) and lhs.shape.dims[1] >= 4:
-        m, kk = lhs.shape.dims
-        _simd_dots(k, lhs, rhs, out, m, kk, rhs.shape.dims[0])
+    g = gemm.analyse(inst, lhs.shape, rhs.shape)
+    if g is not None:
+        gemm.emit(k, g, lhs, rhs, out)
         return
     t = c.wt(dt)
     acc = k.local(t, "acc")
@@ -208,4 +119,6 @@ def _kernel(k, inst):
     k.nest(out.shape.dims, per_out, "o")
 
 
-registry.register(registry.OpDef("dot", _FAMILY, _check, _ref, kernel=_kernel, dtypes=("f32", "f64", "s32")))
+registry.register(
+    registry.OpDef("dot", _FAMILY, _check, _ref, kernel=_kernel, dtypes=("f32", "f64", "s32"), scratch=gemm.scratch)
+)

@@ -6,7 +6,8 @@ to its last use; buffers whose live ranges do not overlap may share memory (firs
 aligned). Loop-carried `while` state lives across the whole loop; values inside a loop body
 never outlive one iteration, so they may reuse memory freed before the loop. Constants live in
 the data segment for the whole run. Aliasing ops (tuple, get-tuple-element, reshape, bitcast,
-nested parameters) create no buffer. There is no allocator at run time and no import.
+nested parameters) create no buffer. A kernel's scratch (`OpDef.scratch`) is a buffer live at
+its instruction's step only, so other instructions reuse the bytes. There is no allocator at run time and no import.
 """
 
 import dataclasses
@@ -44,6 +45,7 @@ class Plan:
       constants: (offset, bytes) pairs for the data segment.
       size: bytes of linear memory needed.
       inputs, outputs: Leafs of the entry parameters and of the entry root's leaves.
+      scratch: (scope, instruction name) -> byte offset of the instruction's scratch.
     """
 
     values: dict
@@ -52,6 +54,7 @@ class Plan:
     size: int
     inputs: list
     outputs: list
+    scratch: dict = dataclasses.field(default_factory=dict)
 
 
 def leaves(v) -> list[Leaf]:
@@ -70,6 +73,8 @@ class _Planner:
         self.values: dict = {}
         self.temps: dict = {}
         self.constants: list = []
+        self.scratch: dict = {}  # (scope, name) -> _Buf
+        self.ops: dict | None = None  # the op registry, read on first use
 
     def new(self, shape: ir.Shape):
         """A placeholder Leaf (offset filled in later) with a fresh buffer defined now."""
@@ -97,6 +102,7 @@ class _Planner:
                 self.touch(v)
             vals[inst.name] = self.define(scope, inst, ops, params)
             self.values[(scope, inst.name)] = vals[inst.name]
+            self.plan_scratch(scope, inst, ops)
         return vals[comp.root]
 
     def define(self, scope, inst, ops, params):
@@ -122,6 +128,27 @@ class _Planner:
         if op == "conditional":
             return self.plan_conditional(scope, inst, ops)
         return self.fresh(inst.shape)
+
+    def plan_scratch(self, scope, inst, ops) -> None:
+        """Reserves `inst`'s scratch: a buffer live at this step only.
+
+        Operands and result are live at this step too, so the scratch never overlaps them.
+        """
+        if inst.opcode in ("parameter", "constant", "fusion"):
+            return
+        if self.ops is None:
+            from tools.hlo_wasm import registry  # registry imports ops, which import this module
+
+            self.ops = registry.all_ops()
+        op = self.ops.get(inst.opcode)
+        if op is None or op.scratch is None:
+            return
+        shapes = [v.shape if isinstance(v, _PLeaf) else None for v in ops]
+        nbytes = op.scratch(inst, shapes)
+        if nbytes:
+            buf = _Buf(nbytes, self.t, self.t)
+            self.bufs.append(buf)
+            self.scratch[(scope, inst.name)] = buf
 
     def plan_while(self, scope, inst, init):
         cond, body = inst.attr("condition")[0], inst.attr("body")[0]
@@ -228,4 +255,5 @@ def plan(module: ir.Module) -> Plan:
     consts = [(b.offset, lit) for b, lit in p.constants]
     inputs = [values[("", i.name)] for i in entry.params]
     outputs = leaves(_resolve(root))
-    return Plan(values, temps, consts, size, inputs, outputs)
+    scratch = {k: b.offset for k, b in p.scratch.items()}
+    return Plan(values, temps, consts, size, inputs, outputs, scratch)
