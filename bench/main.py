@@ -35,7 +35,9 @@ _MODE = flags.DEFINE_enum("mode", "speed", ["speed", "compile_scaling", "merge"]
 _MERGE = flags.DEFINE_list("merge", [], "--mode=merge: JSON files of earlier speed runs to pool.")
 _WORKLOADS = flags.DEFINE_list("workloads", [], "Workloads to run (default: all).")
 _BACKENDS = flags.DEFINE_list(
-    "backends", ["ours_wasmtime", "ours_node", "iree", "iree_wasm32", "jaxjs"], "Backends besides JAX (the reference)."
+    "backends",
+    ["ours_wasmtime", "ours_node", "ours_wasmtime_relaxed", "ours_node_relaxed", "iree", "iree_wasm32", "jaxjs"],
+    "Backends besides JAX (the reference).",
 )
 _ROUNDS = flags.DEFINE_integer("rounds", 11, "Interleaved rounds (samples per backend).")
 _MIN_MS = flags.DEFINE_float("min_ms", 20.0, "Shortest sample, in ms (calls are repeated to fill it).")
@@ -47,7 +49,9 @@ _NODE_MODULES = flags.DEFINE_string(
     "node_modules", None, "Where @jax-js/jax is installed (default: <workspace>/tools/setup/node_modules)."
 )
 _RELAXED_SIMD = flags.DEFINE_bool(
-    "node_relaxed_simd", False, "Run Node with --experimental-wasm-relaxed-simd (Node 20 needs it for FMA)."
+    "node_relaxed_simd",
+    False,
+    "Run every Node child with --experimental-wasm-relaxed-simd (the *_relaxed backends always are).",
 )
 _SCALING_SIZES = flags.DEFINE_list(
     "scaling_sizes", ["1000", "2000", "4000", "7000", "10000"], "HLO instruction counts for compile_scaling."

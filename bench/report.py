@@ -7,6 +7,8 @@ BACKEND_TITLES = {
     "jax": "jax.jit (XLA:CPU, 1 core)",
     "ours_wasmtime": "ours, wasmtime",
     "ours_node": "ours, Node",
+    "ours_wasmtime_relaxed": "ours relaxed-SIMD, wasmtime",
+    "ours_node_relaxed": "ours relaxed-SIMD, Node",
     "iree": "IREE llvm-cpu (native)",
     "iree_wasm32": "IREE llvm-cpu → wasm32, wasmtime",
     "jaxjs": "jax-js wasm, Node",

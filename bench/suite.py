@@ -16,21 +16,24 @@ from bench.backends import Context, Prepared, Unavailable, iree_native, iree_was
 
 @dataclasses.dataclass
 class Shared:
-    """What every backend of one workload may use: JAX's outputs, the HLO texts, our build."""
+    """What every backend of one workload may use: JAX's outputs, the HLO texts, our builds.
+
+    `compiled` and `compile_error` are keyed by `relaxed_simd` (False: the default module).
+    """
 
     workload: workloads.Workload
     want: list[np.ndarray]
     hlo: str
     stablehlo: str
-    compiled: ours.Compiled | None
-    compile_error: str | None
+    compiled: dict[bool, ours.Compiled]
+    compile_error: dict[bool, str]
 
 
-def _ours(prepare: Callable) -> Callable[[Shared, Context], Prepared]:
+def _ours(prepare: Callable, relaxed_simd: bool = False) -> Callable[[Shared, Context], Prepared]:
     def run(s: Shared, ctx: Context) -> Prepared:
-        if s.compiled is None:
-            raise Unavailable(s.compile_error or "not compiled")
-        return prepare(s.workload, s.compiled, ctx)
+        if relaxed_simd not in s.compiled:
+            raise Unavailable(s.compile_error.get(relaxed_simd, "not compiled"))
+        return prepare(s.workload, s.compiled[relaxed_simd], ctx)
 
     return run
 
@@ -39,6 +42,8 @@ def _ours(prepare: Callable) -> Callable[[Shared, Context], Prepared]:
 BACKENDS: dict[str, Callable[[Shared, Context], Prepared]] = {
     "ours_wasmtime": _ours(ours.prepare_wasmtime),
     "ours_node": _ours(ours.prepare_node),
+    "ours_wasmtime_relaxed": _ours(ours.prepare_wasmtime, relaxed_simd=True),
+    "ours_node_relaxed": _ours(ours.prepare_node, relaxed_simd=True),
     "iree": lambda s, ctx: iree_native.prepare(s.workload, s.stablehlo, ctx),
     "iree_wasm32": lambda s, ctx: iree_wasm32.prepare(s.workload, s.stablehlo, ctx),
     "jaxjs": lambda s, ctx: jaxjs.prepare(s.workload, s.want, ctx),
@@ -48,12 +53,19 @@ REFERENCE = "jax"
 
 def _shared(w: workloads.Workload, want: list[np.ndarray]) -> Shared:
     hlo = xla.hlo_text(w)
-    compiled, error = None, None
-    try:
-        compiled = ours.compile_workload(w, hlo)
-    except Unavailable as e:
-        error = str(e)
-    return Shared(w, want, hlo, xla.stablehlo_text(w), compiled, error)
+    compiled, errors = {}, {}
+    for relaxed_simd in (False, True):
+        try:
+            compiled[relaxed_simd] = ours.compile_workload(w, hlo, relaxed_simd)
+        except Unavailable as e:
+            errors[relaxed_simd] = str(e)
+    return Shared(w, want, hlo, xla.stablehlo_text(w), compiled, errors)
+
+
+def _facts(shared: Shared, relaxed_simd: bool) -> dict:
+    if relaxed_simd in shared.compiled:
+        return ours.facts(shared.compiled[relaxed_simd])
+    return {"error": shared.compile_error[relaxed_simd]}
 
 
 def run_workload(
@@ -72,7 +84,8 @@ def run_workload(
         "bytes": w.bytes,
         "tolerance": {"rtol": w.tol[0], "atol": w.tol[1]},
         "xla": reference.info,
-        "ours": ours.facts(shared.compiled) if shared.compiled else {"error": shared.compile_error},
+        "ours": _facts(shared, False),
+        "ours_relaxed": _facts(shared, True),
         "backends": {REFERENCE: {"status": "ok", **reference.info}},
     }
     samplers: dict[str, timing.Sampler] = {REFERENCE: reference.sampler}

@@ -40,6 +40,7 @@ WasmModuleInfo = provider(
         "manifest": "File: exports, memory layout and sizes (NAME.manifest.json).",
         "signature": "File: the jax_hlo signature the module follows.",
         "reference": "File: the jax_hlo reference inputs and outputs to check the module against.",
+        "relaxed_simd": "bool: the module uses relaxed-SIMD instructions (runtimes need them enabled).",
     },
 )
 

@@ -1,5 +1,9 @@
 """Our compiler (//tools/hlo_wasm): the module in wasmtime, and the same `.wasm` in Node.
 
+Each workload is compiled twice: the default standard-SIMD module and the relaxed-SIMD one
+(`relaxed_simd = True`: fused multiply-add in matrix products), which Node 20 runs only with
+`--experimental-wasm-relaxed-simd`.
+
 Both time the exported function alone, with the inputs already in linear memory (the module
 plans every buffer at compile time; the generated `.mjs` glue adds one copy in and out, which
 the table does not count, as JAX's time does not count moving its inputs onto the device).
@@ -21,7 +25,10 @@ class Compiled:
     artefacts: object  # tools.hlo_wasm.compile.Artefacts
     compile_s: float
     hlo_instructions: int
+    relaxed_simd: bool = False
 
+
+RELAXED_NODE_FLAG = "--experimental-wasm-relaxed-simd"
 
 _WARM_UP_HLO = """HloModule warm_up
 
@@ -39,19 +46,19 @@ def warm_up() -> None:
     compiler.compile_hlo(_WARM_UP_HLO, "warm_up")
 
 
-def compile_workload(w: workloads.Workload, hlo: str) -> Compiled:
+def compile_workload(w: workloads.Workload, hlo: str, relaxed_simd: bool = False) -> Compiled:
     """Runs our compiler on the workload's HLO; `Unavailable` if it rejects it."""
     from tools.hlo_wasm import compile as compiler
     from tools.hlo_wasm import ir, parse
 
     t = time.perf_counter()
     try:
-        art = compiler.compile_hlo(hlo, w.name)
+        art = compiler.compile_hlo(hlo, w.name, relaxed_simd=relaxed_simd)
     except ir.CompileError as e:
         raise Unavailable(f"our compiler rejects it: {e}") from e
     seconds = time.perf_counter() - t
     count = sum(len(comp.instructions) for comp in parse.parse(hlo).computations)
-    return Compiled(art, seconds, count)
+    return Compiled(art, seconds, count, relaxed_simd)
 
 
 def facts(c: Compiled) -> dict:
@@ -82,7 +89,7 @@ def prepare_node(w: workloads.Workload, c: Compiled, ctx: Context) -> Prepared:
     import json
 
     manifest = json.loads(c.artefacts.manifest)
-    d = ctx.tmp / f"ours_{w.name}"
+    d = ctx.tmp / f"ours_{w.name}{'_relaxed' if c.relaxed_simd else ''}"
     d.mkdir(parents=True, exist_ok=True)
     (d / "module.wasm").write_bytes(c.artefacts.wasm)
     inputs = []
@@ -102,7 +109,10 @@ def prepare_node(w: workloads.Workload, c: Compiled, ctx: Context) -> Prepared:
         "min_ms": ctx.min_ms,
     }
     try:
-        child = node_child.NodeChild(ctx.node, "node_bench.mjs", config, d / "config.json", ctx.node_flags)
+        flags = tuple(ctx.node_flags)
+        if c.relaxed_simd and RELAXED_NODE_FLAG not in flags:
+            flags += (RELAXED_NODE_FLAG,)
+        child = node_child.NodeChild(ctx.node, "node_bench.mjs", config, d / "config.json", flags)
     except (node_child.SetupError, OSError) as e:
         raise Unavailable(f"node: {e}") from e
     got = [

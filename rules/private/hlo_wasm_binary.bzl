@@ -22,6 +22,8 @@ def _hlo_wasm_binary_impl(ctx):
     args.add(hlo, format = "--hlo=%s")
     args.add(hlo_info.signature, format = "--signature=%s")
     args.add(name, format = "--name=%s")
+    if ctx.attr.relaxed_simd:
+        args.add("--relaxed_simd")
     for kind in sorted(outputs.keys()):
         args.add(outputs[kind], format = "--out_" + kind + "=%s")
     ctx.actions.run(
@@ -40,6 +42,7 @@ def _hlo_wasm_binary_impl(ctx):
             name = name,
             signature = hlo_info.signature,
             reference = hlo_info.reference,
+            relaxed_simd = ctx.attr.relaxed_simd,
             **outputs
         ),
     ]
@@ -70,6 +73,15 @@ hlo_wasm_binary(
         "optimized_hlo": attr.bool(
             default = False,
             doc = "Compile the HLO after XLA's optimisation (`src` needs `optimized_hlo = True`) instead of before.",
+        ),
+        "relaxed_simd": attr.bool(
+            default = False,
+            doc = """Let the module use relaxed-SIMD instructions (`f32x4.relaxed_madd`: fused
+multiply-add where the engine has it) in its matrix products and convolutions. Faster; results
+may differ from the standard-SIMD module in the last bits and stay within the `wasm_test`
+tolerance. The manifest records `"relaxed_simd": true`. Runtimes need relaxed SIMD: wasmtime and
+Chromium ≥ 114 have it on; Node 20 needs `--experimental-wasm-relaxed-simd` (Node ≥ 22 has it
+on); `wasm_test` passes that flag itself.""",
         ),
         "_compiler": attr.label(
             default = Label("//tools/hlo_wasm:main"),

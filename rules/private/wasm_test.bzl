@@ -27,7 +27,12 @@ def _command(ctx, modules):
         {"manifest": m.manifest.short_path, "mjs": m.mjs.short_path, "reference": m.reference.short_path}
         for m in modules
     ]
-    return "WASM_TEST_MODULES='%s' exec node --test %s" % (json.encode(entries), ctx.file._node_check.short_path)
+
+    # Node 20 runs relaxed-SIMD modules only behind a V8 flag; `node --test` passes it on to
+    # the test process (NODE_OPTIONS does not accept it).
+    relaxed = [m for m in modules if m.relaxed_simd]
+    node = "node --experimental-wasm-relaxed-simd" if relaxed else "node"
+    return "WASM_TEST_MODULES='%s' exec %s --test %s" % (json.encode(entries), node, ctx.file._node_check.short_path)
 
 def _wasm_test_impl(ctx):
     if ctx.attr.runtime not in RUNTIMES:
@@ -56,7 +61,8 @@ with JAX's, within the per-dtype tolerance of tools/wasm_test/tolerances.json.
 
 `runtime = "wasmtime"` uses the pinned wasmtime Python package; `"node"` imports each module's
 `.mjs` glue under `node --test`; `"chromium"` loads the glue in one headless Chromium page for
-all `modules` (Debian's chromium package).
+all `modules` (Debian's chromium package). Modules built with `relaxed_simd = True` run too:
+the Node runtime is started with `--experimental-wasm-relaxed-simd` (Node 20 needs it).
 """,
     attrs = {
         "modules": attr.label_list(

@@ -27,7 +27,7 @@ def _context(tmp: str) -> Context:
 
 def _off_by_a_little(s: suite.Shared, ctx: Context) -> Prepared:
     """Our module, with every output nudged by 1e-3 of its scale: must be reported WRONG."""
-    p = ours.prepare_wasmtime(s.workload, s.compiled, ctx)
+    p = ours.prepare_wasmtime(s.workload, s.compiled[False], ctx)
     p.outputs = [o + 1e-3 * (np.max(np.abs(o)) + 1) for o in p.outputs]
     return p
 
@@ -48,7 +48,8 @@ _IREE_WASM32_CANNOT_LINK = {"softmax", "mlp_forward", "transformer"}
 
 class WasmSpeedTest(absltest.TestCase):
     def test_tiny_run_checks_and_times_every_backend(self):
-        backends = {n: suite.BACKENDS[n] for n in ("ours_wasmtime", "ours_node", "iree", "iree_wasm32", "jaxjs")}
+        names = ("ours_wasmtime", "ours_node", "ours_wasmtime_relaxed", "ours_node_relaxed", "iree", "iree_wasm32")
+        backends = {n: suite.BACKENDS[n] for n in (*names, "jaxjs")}
         backends["broken"] = _off_by_a_little
         backends["iree_wasm32_corrupted"] = _iree_wasm32_corrupted_input
         run = {"workloads": {}}
@@ -57,7 +58,7 @@ class WasmSpeedTest(absltest.TestCase):
                 run["workloads"][w.name] = suite.run_workload(w, backends, _context(tmp), rounds=1, log=lambda m: None)
         for name, r in run["workloads"].items():
             b = r["backends"]
-            for backend in ("jax", "ours_wasmtime", "ours_node", "iree"):
+            for backend in ("jax", "ours_wasmtime", "ours_node", "ours_wasmtime_relaxed", "ours_node_relaxed", "iree"):
                 self.assertEqual(b[backend]["status"], "ok", f"{name}/{backend}: {b[backend].get('reason')}")
                 self.assertEqual(b[backend]["samples"], 1)
                 self.assertGreater(b[backend]["median_ms"], 0)
@@ -69,6 +70,7 @@ class WasmSpeedTest(absltest.TestCase):
             self._check_iree_wasm32(name, b, r["tolerance"])
             self.assertNotIn("median_ms", b["broken"], "a wrong result must not be timed")
             self.assertGreater(r["ours"]["wasm_bytes"], 0)
+            self.assertGreater(r["ours_relaxed"]["wasm_bytes"], 0)
             self.assertGreater(r["xla"]["buffer_bytes"], 0)
         table = report.speed_table(run)
         self.assertIn(

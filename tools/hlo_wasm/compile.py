@@ -120,7 +120,7 @@ def compile_hlo(
     return Artefacts(
         wat=wat,
         wasm=wasm,
-        mjs=emit_js.mjs(name, sig, plan, banner),
+        mjs=emit_js.mjs(name, sig, plan, banner, relaxed_simd),
         dts=emit_js.dts(name, sig, banner),
         manifest=json.dumps(manifest, indent=2, sort_keys=True) + "\n",
         module=module,

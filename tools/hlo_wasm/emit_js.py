@@ -86,6 +86,7 @@ _MJS = """{banner}
 
 const INPUTS = {inputs};
 const OUTPUTS = {outputs};
+const RELAXED_SIMD = {relaxed_simd};
 
 async function wasmBytes() {{
   const url = new URL("{name}.wasm", import.meta.url);
@@ -98,9 +99,22 @@ async function wasmBytes() {{
   return response.arrayBuffer();
 }}
 
+async function instantiate() {{
+  try {{
+    return await WebAssembly.instantiate(await wasmBytes(), {{}});
+  }} catch (e) {{
+    if (RELAXED_SIMD && e instanceof WebAssembly.CompileError) {{
+      throw new WebAssembly.CompileError(
+        "{name}.wasm uses relaxed-SIMD instructions (built with relaxed_simd = True) and this " +
+        "engine does not enable them; Node 20 needs --experimental-wasm-relaxed-simd: " + e.message);
+    }}
+    throw e;
+  }}
+}}
+
 /** Instantiates the module; resolves to {{ {name}, memory, instance }}. */
 export async function load() {{
-  const {{ instance }} = await WebAssembly.instantiate(await wasmBytes(), {{}});
+  const {{ instance }} = await instantiate();
   const memory = instance.exports.memory;
   const run = instance.exports["{name}"];
   function {name}(...args) {{
@@ -138,8 +152,8 @@ def _js_specs(entries, sig_entries):
     )
 
 
-def mjs(name: str, sig: dict, plan: memory.Plan, banner: str) -> str:
-    """The ES module loader."""
+def mjs(name: str, sig: dict, plan: memory.Plan, banner: str, relaxed_simd: bool = False) -> str:
+    """The ES module loader; a relaxed-SIMD module's loader says which flag a failing engine lacks."""
     ins = _entries(sig["inputs"], plan.inputs)
     outs = _entries(sig["outputs"], plan.outputs)
     ret = (
@@ -152,6 +166,7 @@ def mjs(name: str, sig: dict, plan: memory.Plan, banner: str) -> str:
         ret=ret,
         inputs=_js_specs(ins, sig["inputs"]),
         outputs=_js_specs(outs, sig["outputs"]),
+        relaxed_simd="true" if relaxed_simd else "false",
     )
 
 
