@@ -6,6 +6,7 @@ computations by name. Everything is immutable; passes build new objects.
 """
 
 import dataclasses
+import functools
 from typing import Any
 
 from tools.hlo_wasm import dtypes
@@ -134,20 +135,26 @@ class Module:
 
     def computation(self, name: str) -> Computation:
         """The computation called `name`."""
-        for c in self.computations:
-            if c.name == name:
-                return c
-        raise KeyError(f"no computation named {name!r}")
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(f"no computation named {name!r}") from None
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Computation]:
+        # Built once per (immutable) module: passes look computations up once per call site.
+        return {c.name: c for c in self.computations}
 
     @property
     def entry_computation(self) -> Computation:
         """The ENTRY computation."""
         return self.computation(self.entry)
 
-    def replace(self, comp: Computation) -> "Module":
-        """A module with `comp` replacing (or added as) the computation of the same name."""
-        comps = [c for c in self.computations if c.name != comp.name]
-        return Module(self.name, tuple(comps) + (comp,), self.entry)
+    def replace(self, *comps: Computation) -> "Module":
+        """A module with each of `comps` replacing (or appended as) the computation of its name."""
+        names = {c.name for c in comps}
+        kept = [c for c in self.computations if c.name not in names]
+        return Module(self.name, tuple(kept) + comps, self.entry)
 
 
 class CompileError(Exception):

@@ -186,7 +186,5 @@ def run(module: ir.Module) -> ir.Module:
     result = module
     for name in program_computations(module):
         comp, extra = fuse(result.computation(name), counter)
-        result = result.replace(comp)
-        for e in extra:
-            result = result.replace(e)
+        result = result.replace(comp, *extra)
     return result

@@ -351,9 +351,7 @@ def run(module: ir.Module) -> ir.Module:
     result = module
     for name in _fuse.program_computations(module):
         comp, extra = fuse_rows(result, result.computation(name), counter)
-        result = result.replace(comp)
-        for e in extra:
-            result = result.replace(e)
+        result = result.replace(comp, *extra)
     return result
 
 
