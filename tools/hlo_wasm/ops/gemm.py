@@ -35,6 +35,12 @@ NV = 4  # f32x4 vectors of C per tile row
 # rows' splats, then one B vector at a time, is faster in both engines for mul+add (V8: 15%-50%,
 # wasmtime: 2%-4%) but 8% slower under wasmtime for the 4x16 FMA tile, which goes row by row.
 TILE = {False: (2, 1, True), True: (4, 2, False)}
+# FMA tiles when A's rows lie a multiple of 4 KiB apart (A[k] rows of 1024, 2048... floats):
+# four rows' A values then share one L1 set (4 KiB per way), and the 4x16 tile ran 1.5x slower
+# than 2x16 under both engines (wasmtime: 1024^2 92 -> 62 ms, 256x1024 @ 1024x1024 23 -> 16 ms);
+# at other strides (1, 2, 3 KiB) the 4x16 tile stays 10-15% faster under wasmtime.
+TILE_A_4K = (2, 1, True)
+_SET_BYTES = 4096
 KC = 256  # contraction block (elements) when K is long
 _PACK_ROW_BYTES = 1024  # B rows at least this long are packed (a power-of-two stride maps
 # a k x 16 panel onto few L1 sets; packed, it is contiguous)
@@ -168,6 +174,8 @@ class _Emit:
         self.pad_ok = _may_read_past(b_off + b_bytes, k.plan.size)
         self.relaxed = k.relaxed_simd
         self.mr, self.unroll, self.by_column = TILE[self.relaxed]
+        if self.relaxed and g.a_m * 4 % _SET_BYTES == 0:
+            self.mr, self.unroll, self.by_column = TILE_A_4K
         self.pool: dict = {}
 
     def var(self, wtype: str, name: str) -> str:
