@@ -161,6 +161,15 @@ class DotKernelTest(parameterized.TestCase):
         for rhs in ("kn", "nk"):
             self._check("mk", rhs, {"m": 7, "k": 600, "n": 21}, "tiles" if rhs == "kn" else "tiles+pack")
 
+    def test_relaxed_tiles_when_a_rows_are_4k_apart(self):
+        # A's rows 4 KiB apart (k = 1024 floats) share an L1 set: the FMA tile has 2 rows, not 4.
+        for k, want in ((1024, "2x16"), (1000, "4x16")):
+            sizes = {"m": 6, "k": k, "n": 20}
+            self._check("mk", "kn", sizes, "tiles", relaxed=(True,))
+            xs, ys, fn = _spec("mk", "kn", sizes)
+            wat = _compile(fn, np.ones(xs, np.float32), np.ones(ys, np.float32), True)[1].wat
+            self.assertIn(f";;   {want} tiles", wat)
+
     def test_unmergeable_dims_take_the_generic_kernel(self):
         # lhs free dims m and n are split by k: no single strided m dim.
         xs, ys = (3, 4, 5), (4, 6)

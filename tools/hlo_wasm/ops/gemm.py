@@ -27,12 +27,20 @@ import math
 from tools.hlo_wasm import ir
 
 NV = 4  # f32x4 vectors of C per tile row
-# (rows of C per tile, k steps per loop iteration) by mode, measured under wasmtime 50
-# (Cranelift holds 16 XMM registers and loads all of a loop body's values first): mul+add runs
-# best with 2x16 tiles (8 accumulators, no spills; the add's short latency keeps 8 chains
-# busy), FMA with 4x16 tiles, k unrolled by two (16 chains hide its longer latency, despite
-# spilled accumulators).
-TILE = {False: (2, 1), True: (4, 2)}
+# (rows of C per tile, k steps per loop iteration, k step by column) by mode, measured under
+# wasmtime 50 (Cranelift holds 16 XMM registers and loads all of a loop body's values first)
+# and checked in Node 20 (V8 11.3): mul+add runs best with 2x16 tiles (8 accumulators, no
+# spills; the add's short latency keeps 8 chains busy), FMA with 4x16 tiles, k unrolled by two
+# (16 chains hide its longer latency, despite spilled accumulators). By column (`_step`): both
+# rows' splats, then one B vector at a time, is faster in both engines for mul+add (V8: 15%-50%,
+# wasmtime: 2%-4%) but 8% slower under wasmtime for the 4x16 FMA tile, which goes row by row.
+TILE = {False: (2, 1, True), True: (4, 2, False)}
+# FMA tiles when A's rows lie a multiple of 4 KiB apart (A[k] rows of 1024, 2048... floats):
+# four rows' A values then share one L1 set (4 KiB per way), and the 4x16 tile ran 1.5x slower
+# than 2x16 under both engines (wasmtime: 1024^2 92 -> 62 ms, 256x1024 @ 1024x1024 23 -> 16 ms);
+# at other strides (1, 2, 3 KiB) the 4x16 tile stays 10-15% faster under wasmtime.
+TILE_A_4K = (2, 1, True)
+_SET_BYTES = 4096
 KC = 256  # contraction block (elements) when K is long
 _PACK_ROW_BYTES = 1024  # B rows at least this long are packed (a power-of-two stride maps
 # a k x 16 panel onto few L1 sets; packed, it is contiguous)
@@ -165,7 +173,9 @@ class _Emit:
         self.a_off, self.b_off, self.c_off = a_off, b_off, c_off
         self.pad_ok = _may_read_past(b_off + b_bytes, k.plan.size)
         self.relaxed = k.relaxed_simd
-        self.mr, self.unroll = TILE[self.relaxed]
+        self.mr, self.unroll, self.by_column = TILE[self.relaxed]
+        if self.relaxed and g.a_m * 4 % _SET_BYTES == 0:
+            self.mr, self.unroll, self.by_column = TILE_A_4K
         self.pool: dict = {}
 
     def var(self, wtype: str, name: str) -> str:
@@ -434,19 +444,38 @@ def _lane_splat(v: str, lane: int) -> str:
 
 
 def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, pa: str, splat) -> None:
-    """One k step of a tile: B's row (vectors, scalar columns) times A's column, accumulated."""
+    """One k step of a tile: B's row (vectors, scalar columns) times A's column, accumulated.
+
+    With more than one row, B's values are read once into locals, not once per row: V8
+    (TurboFan) does not merge repeated loads of one address, and the copies held in registers
+    spill accumulators (Cranelift merges them either way).
+    """
     g, k = e.g, e.k
     (voff, pb, direct), (soff, ps) = vsrc, ssrc
     has_s = any(kind == "s" for kind, _, _ in cols)
+
+    def b_vector(col: int, lanes: int) -> str:
+        x = f"(v128.load offset={voff + 4 * col} (local.get {pb}))"
+        if lanes < 4 and direct:  # lanes past the row: zeros (packed panels are zeroed)
+            x = f"(v128.and {x} {_lane_mask(lanes)})"
+        return x
+
+    if e.by_column and rows > 1 and not has_s:
+        _step_by_column(e, rows, cols, accs, b_vector, splat)
+        return
     bv = {}
     for t, (kind, col, lanes) in enumerate(cols):
         if kind == "v":
-            bv[t] = f"(v128.load offset={voff + 4 * col} (local.get {pb}))"
-            if lanes < 4 and direct:  # lanes past the row: zeros (packed panels are zeroed)
-                bv[t] = f"(v128.and {bv[t]} {_lane_mask(lanes)})"
+            x = b_vector(col, lanes)
+            if rows == 1:
+                bv[t] = x
+                continue
+            loc = e.var("v128", f"bv{t}")
         else:
-            bv[t] = f"(local.get {e.var('f32', f'bs{t}')})"
-            k.emit(f"(local.set {e.var('f32', f'bs{t}')} (f32.load offset={soff + 4 * col * g.b_n} (local.get {ps})))")
+            x = f"(f32.load offset={soff + 4 * col * g.b_n} (local.get {ps}))"
+            loc = e.var("f32", f"bs{t}")
+        k.emit(f"(local.set {loc} {x})")
+        bv[t] = f"(local.get {loc})"
     for r in range(rows):
         aoff = a_off + 4 * r * g.a_m
         if any(kind == "v" for kind, _, _ in cols):
@@ -461,6 +490,24 @@ def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, p
                 k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', bv[t], f'(local.get {acc})')})")
             else:
                 k.emit(f"(local.set {acc} (f32.add (local.get {acc}) (f32.mul (local.get {sf}) {bv[t]})))")
+
+
+def _step_by_column(e: _Emit, rows: int, cols: list, accs: dict, b_vector, splat) -> None:
+    """A k step by column: every row's splat, then per B vector its load and the rows' updates.
+
+    Fewer values are live than row by row with all of B's vectors loaded: the splats and one
+    B vector besides the accumulators.
+    """
+    k = e.k
+    svs = [e.var("v128", f"splat{r}") for r in range(rows)]
+    for r, sv in enumerate(svs):
+        k.emit(f"(local.set {sv} {splat(r)})")
+    for t, (_, col, lanes) in enumerate(cols):
+        bv = e.var("v128", f"bv{t}")
+        k.emit(f"(local.set {bv} {b_vector(col, lanes)})")
+        for r, sv in enumerate(svs):
+            acc = accs[r, t]
+            k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', f'(local.get {bv})', f'(local.get {acc})')})")
 
 
 def _pack(e: _Emit, b0: str, kexpr, width: int, live: int) -> None:
