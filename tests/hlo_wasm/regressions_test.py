@@ -20,7 +20,7 @@ import numpy as np
 from absl.testing import absltest, parameterized
 
 from bench import scaling
-from tests.hlo_wasm import e2e_test, harness
+from tests.hlo_wasm import harness, programs
 from tools.hlo_wasm import compile as compiler
 from tools.hlo_wasm import evaluate, ir, parse, runner
 from tools.hlo_wasm.passes import fuse, inline_calls, memory, simplify
@@ -225,16 +225,16 @@ class PlaceTest(parameterized.TestCase):
 
     def test_programs_same_layout_as_quadratic_first_fit(self):
         f32 = np.float32
-        programs = [
-            (e2e_test.quadratic, [(64,), (64,), (64,)]),
-            (jax.grad(lambda a, b, c: e2e_test.quadratic(a, b, c)[0].sum(), argnums=(0, 1, 2)), [(64,)] * 3),
-            (e2e_test.mlp, [((8, 16), (16,), (16, 4), (4,)), (5, 8)]),
-            (jax.grad(e2e_test.mlp_loss), [((8, 16), (16,), (16, 4), (4,)), (5, 8), (5, 4)]),
-            (e2e_test.control, [(4,)]),
+        cases = [
+            (programs.quadratic, [(64,), (64,), (64,)]),
+            (jax.grad(lambda a, b, c: programs.quadratic(a, b, c)[0].sum(), argnums=(0, 1, 2)), [(64,)] * 3),
+            (programs.mlp, [((8, 16), (16,), (16, 4), (4,)), (5, 8)]),
+            (jax.grad(programs.mlp_loss), [((8, 16), (16,), (16, 4), (4,)), (5, 8), (5, 4)]),
+            (programs.control, [(4,)]),
             (lambda x, w: jax.nn.softmax(x @ w.T, axis=-1) @ w, [(6, 32), (24, 32)]),
         ]
         texts = [scaling.blocks(300), scaling.chain(300), _chain_hlo(200)]
-        for fn, shapes in programs:
+        for fn, shapes in cases:
             specs = jax.tree.map(
                 lambda s: jax.ShapeDtypeStruct(s, f32),
                 shapes,
