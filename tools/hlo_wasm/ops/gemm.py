@@ -25,6 +25,7 @@ import dataclasses
 import math
 
 from tools.hlo_wasm import ir
+from tools.hlo_wasm.kernel import strides
 
 NV = 4  # f32x4 vectors of C per tile row
 # (rows of C per tile, k steps per loop iteration, k step by column) by mode, measured under
@@ -106,14 +107,6 @@ def _merge(dims: list) -> tuple[int, int] | None:
     return math.prod(n for n, _ in dims), dims[-1][1]
 
 
-def _strides(dims) -> list[int]:
-    out, s = [], 1
-    for d in reversed(dims):
-        out.append(s)
-        s *= d
-    return out[::-1]
-
-
 def analyse(inst: ir.Instruction, lhs: ir.Shape, rhs: ir.Shape) -> Gemm | None:
     """The GEMM form of an f32 dot, or None when it has none (the generic kernel runs)."""
     if not inst.shape.dtype == lhs.dtype == rhs.dtype == "f32" or inst.shape.size == 0:
@@ -122,7 +115,7 @@ def analyse(inst: ir.Instruction, lhs: ir.Shape, rhs: ir.Shape) -> Gemm | None:
     lc = inst.attr("lhs_contracting_dims", ())
     rb = inst.attr("rhs_batch_dims", ())
     rc = inst.attr("rhs_contracting_dims", ())
-    ls, rs = _strides(lhs.dims), _strides(rhs.dims)
+    ls, rs = strides(lhs.dims), strides(rhs.dims)
     lf = [d for d in range(lhs.rank) if d not in lb and d not in lc]
     rf = [d for d in range(rhs.rank) if d not in rb and d not in rc]
     mm = _merge([(lhs.dims[d], ls[d]) for d in lf])
@@ -140,7 +133,7 @@ def analyse(inst: ir.Instruction, lhs: ir.Shape, rhs: ir.Shape) -> Gemm | None:
     n, b_n = nn
     k, a_k = ka
     b_k = kb[1]
-    os = _strides(inst.shape.dims)
+    os = strides(inst.shape.dims)
     batch = tuple(
         (lhs.dims[a], ls[a], rs[b], os[t]) for t, (a, b) in enumerate(zip(lb, rb, strict=True)) if lhs.dims[a] != 1
     )
