@@ -84,12 +84,21 @@ def linear(idx: list[str], dims) -> str:
     terms = []
     for i, s in zip(idx, strides(dims), strict=False):
         terms.append(i if s == 1 else f"(i32.mul {i} (i32.const {s}))")
-    if not terms:
+    return add_i32(*terms)
+
+
+def add_i32(*terms) -> str:
+    """i32 sum of expressions and ints (the ints folded into one constant; `(i32.const 0)` if empty)."""
+    const = sum(t for t in terms if isinstance(t, int))
+    exprs = [t for t in terms if not isinstance(t, int)]
+    if const:
+        exprs.append(f"(i32.const {const})")
+    if not exprs:
         return "(i32.const 0)"
-    expr = terms[0]
-    for t in terms[1:]:
-        expr = f"(i32.add {expr} {t})"
-    return expr
+    out = exprs[0]
+    for e in exprs[1:]:
+        out = f"(i32.add {out} {e})"
+    return out
 
 
 @dataclasses.dataclass
@@ -127,6 +136,12 @@ class Kernel:
     def local(self, wtype: str, hint: str = "t") -> str:
         """A fresh local."""
         return self.fb.local(wtype, hint)
+
+    def madd(self, a: str, b: str, acc: str) -> str:
+        """f32x4 `acc + a * b`: one `f32x4.relaxed_madd` (FMA where the host has it) under relaxed SIMD."""
+        if self.relaxed_simd:
+            return f"(f32x4.relaxed_madd {a} {b} {acc})"
+        return f"(f32x4.add {acc} (f32x4.mul {a} {b}))"
 
     def loop(self, count, body, hint: str = "i") -> None:
         """Emits `for var in range(count): body(var)`; `count` is an int or i32 expression."""

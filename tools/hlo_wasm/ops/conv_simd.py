@@ -25,7 +25,7 @@ path` comment line.
 
 import dataclasses
 
-from tools.hlo_wasm.kernel import strides
+from tools.hlo_wasm.kernel import add_i32, strides
 
 # f32x4 accumulators per feature block: 8 x 4 = 32 output features stay in registers.
 BLOCK = 8
@@ -115,13 +115,7 @@ def _index(idx: list, dims) -> str:
 
 def _sum(terms: list) -> str:
     """i32 sum of expressions (`(i32.const 0)` when empty)."""
-    terms = [t for t in terms if t != _ZERO]
-    if not terms:
-        return _ZERO
-    expr = terms[0]
-    for t in terms[1:]:
-        expr = f"(i32.add {expr} {t})"
-    return expr
+    return add_i32(*(t for t in terms if t != _ZERO))
 
 
 def _window_range(k, geo: Geometry, s: int, o: str):
@@ -225,10 +219,7 @@ def _block(k, geo: Geometry, m: str, pos: _Pos, f0: str, cbase: str, nv: int, ns
                 if m != "splat":
                     x = f"(v128.load offset={lhs.offset + 16 * j} {laddr})"
                 wv = f"(v128.load offset={rhs.offset + 16 * j} {raddr})"
-                if k.relaxed_simd:  # one FMA where the host has it (relaxed-SIMD proposal)
-                    k.emit(f"(local.set {a} (f32x4.relaxed_madd {x} {wv} (local.get {a})))")
-                else:
-                    k.emit(f"(local.set {a} (f32x4.add (local.get {a}) (f32x4.mul {x} {wv})))")
+                k.emit(f"(local.set {a} {k.madd(x, wv, f'(local.get {a})')})")
             for j, a in enumerate(saccs):
                 ws = f"(f32.load offset={rhs.offset + 16 * nv + 4 * j} {raddr})"
                 k.emit(f"(local.set {a} (f32.add (local.get {a}) (f32.mul {xs} {ws})))")

@@ -25,7 +25,7 @@ import dataclasses
 import math
 
 from tools.hlo_wasm import ir
-from tools.hlo_wasm.kernel import strides
+from tools.hlo_wasm.kernel import add_i32, strides
 
 NV = 4  # f32x4 vectors of C per tile row
 # (rows of C per tile, k steps per loop iteration, k step by column) by mode, measured under
@@ -177,12 +177,6 @@ class _Emit:
             self.pool[name] = self.k.local(wtype, name)
         return self.pool[name]
 
-    def madd(self, a: str, b: str, acc: str) -> str:
-        """`acc + a * b` in f32x4 (FMA when relaxed SIMD is on)."""
-        if self.relaxed:
-            return f"(f32x4.relaxed_madd {a} {b} {acc})"
-        return f"(f32x4.add {acc} (f32x4.mul {a} {b}))"
-
     def emit(self, line: str) -> None:
         self.k.emit(line)
 
@@ -213,20 +207,6 @@ def _may_read_past(end: int, planned_bytes: int) -> bool:
     return end + 16 <= max(1, -(-planned_bytes // _PAGE)) * _PAGE
 
 
-def _add(*terms) -> str:
-    """An i32 sum of expressions and ints (ints folded)."""
-    const = sum(t for t in terms if isinstance(t, int))
-    exprs = [t for t in terms if not isinstance(t, int)]
-    if const:
-        exprs.append(f"(i32.const {const})")
-    if not exprs:
-        return "(i32.const 0)"
-    out = exprs[0]
-    for e in exprs[1:]:
-        out = f"(i32.add {out} {e})"
-    return out
-
-
 def _scaled(v: str | None, n: int) -> str | int:
     """`v * n` for a loop local (None means 0)."""
     if v is None or n == 0:
@@ -250,7 +230,7 @@ def emit(k, g: Gemm, lhs, rhs, out) -> None:
     def per_batch(level: int, terms: tuple):
         if level == len(g.batch):
             for v, t in zip((ab, bb, cb), terms, strict=True):
-                k.emit(f"(local.set {v} {_add(*t)})")
+                k.emit(f"(local.set {v} {add_i32(*t)})")
             if g.matvec:
                 _matvec(e)
             else:
@@ -316,9 +296,9 @@ def _panel(e: _Emit, kk0, kexpr, j0, cols: list, accumulate: bool) -> None:
     a0 = e.var("i32", "a0")
     b0 = e.var("i32", "b0")
     c0 = e.var("i32", "c0")
-    k.emit(f"(local.set {a0} {_add(f'(local.get {a_base})', _mul4(kk0, g.a_k))})")
-    k.emit(f"(local.set {b0} {_add(f'(local.get {b_base})', _mul4(kk0, g.b_k), _mul4(j0, g.b_n))})")
-    k.emit(f"(local.set {c0} {_add(f'(local.get {c_base})', _mul4(j0, 1))})")
+    k.emit(f"(local.set {a0} {add_i32(f'(local.get {a_base})', _mul4(kk0, g.a_k))})")
+    k.emit(f"(local.set {b0} {add_i32(f'(local.get {b_base})', _mul4(kk0, g.b_k), _mul4(j0, g.b_n))})")
+    k.emit(f"(local.set {c0} {add_i32(f'(local.get {c_base})', _mul4(j0, 1))})")
     nvec = sum(1 for kind, _, _ in cols if kind == "v")
     live = sum(lanes for kind, _, lanes in cols if kind == "v")
     # Vector columns read B directly (contiguous along n) or from the packed panel.
@@ -357,8 +337,8 @@ def _tile(e: _Emit, rows: int, cols: list, i0, a0: str, c0: str, vsrc, ssrc, kex
     g, k = e.g, e.k
     pa, pb, ps, cnt = e.var("i32", "pa"), e.var("i32", "pb"), e.var("i32", "ps"), e.var("i32", "kcnt")
     ca = e.var("i32", "ca")
-    k.emit(f"(local.set {pa} {_add(f'(local.get {a0})', _mul4(i0, g.a_m))})")
-    k.emit(f"(local.set {ca} {_add(f'(local.get {c0})', _mul4(i0, g.n))})")
+    k.emit(f"(local.set {pa} {add_i32(f'(local.get {a0})', _mul4(i0, g.a_m))})")
+    k.emit(f"(local.set {ca} {add_i32(f'(local.get {c0})', _mul4(i0, g.n))})")
     voff, vbase, vstep = vsrc
     soff, sbase, sstep = ssrc
     k.emit(f"(local.set {pb} {f'(local.get {vbase})' if vbase else '(i32.const 0)'})")
@@ -480,7 +460,7 @@ def _step(e: _Emit, rows: int, cols: list, accs: dict, vsrc, ssrc, a_off: int, p
         for t, (kind, _, _) in enumerate(cols):
             acc = accs[r, t]
             if kind == "v":
-                k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', bv[t], f'(local.get {acc})')})")
+                k.emit(f"(local.set {acc} {k.madd(f'(local.get {sv})', bv[t], f'(local.get {acc})')})")
             else:
                 k.emit(f"(local.set {acc} (f32.add (local.get {acc}) (f32.mul (local.get {sf}) {bv[t]})))")
 
@@ -500,7 +480,7 @@ def _step_by_column(e: _Emit, rows: int, cols: list, accs: dict, b_vector, splat
         k.emit(f"(local.set {bv} {b_vector(col, lanes)})")
         for r, sv in enumerate(svs):
             acc = accs[r, t]
-            k.emit(f"(local.set {acc} {e.madd(f'(local.get {sv})', f'(local.get {bv})', f'(local.get {acc})')})")
+            k.emit(f"(local.set {acc} {k.madd(f'(local.get {sv})', f'(local.get {bv})', f'(local.get {acc})')})")
 
 
 def _pack(e: _Emit, b0: str, kexpr, width: int, live: int) -> None:
@@ -542,7 +522,7 @@ def _matvec(e: _Emit) -> None:
     def rows_at(ib, rows):
         i0 = _scaled(ib, 4) if ib is not None else 0
         pa, pb, cnt = e.var("i32", "pa"), e.var("i32", "pb"), e.var("i32", "kcnt")
-        k.emit(f"(local.set {pa} {_add(f'(local.get {a_base})', _mul4(i0, g.a_m))})")
+        k.emit(f"(local.set {pa} {add_i32(f'(local.get {a_base})', _mul4(i0, g.a_m))})")
         k.emit(f"(local.set {pb} (local.get {b_base}))")
         accs = [e.var("v128", f"dacc{r}") for r in range(rows)]
         for a in accs:
@@ -555,7 +535,7 @@ def _matvec(e: _Emit) -> None:
             k.emit(f"(local.set {bv} (v128.load offset={e.b_off} (local.get {pb})))")
             for r, a in enumerate(accs):
                 av = f"(v128.load offset={e.a_off + 4 * r * g.a_m} (local.get {pa}))"
-                k.emit(f"(local.set {a} {e.madd(av, f'(local.get {bv})', f'(local.get {a})')})")
+                k.emit(f"(local.set {a} {k.madd(av, f'(local.get {bv})', f'(local.get {a})')})")
             k.emit(f"(local.set {pa} (i32.add (local.get {pa}) (i32.const 16)))")
             k.emit(f"(local.set {pb} (i32.add (local.get {pb}) (i32.const 16)))")
             k.emit(f"(br_if {cnt}_top (local.tee {cnt} (i32.sub (local.get {cnt}) (i32.const 1)))))")
@@ -568,7 +548,7 @@ def _matvec(e: _Emit) -> None:
                 x = f"(f32.load offset={e.a_off + 4 * (r * g.a_m + t)} (local.get {pa}))"
                 y = f"(f32.load offset={e.b_off + 4 * t} (local.get {pb}))"
                 k.emit(f"(local.set {s} (f32.add (local.get {s}) (f32.mul {x} {y})))")
-            ci = _add(f"(local.get {c_base})", _mul4(i0, 1))
+            ci = add_i32(f"(local.get {c_base})", _mul4(i0, 1))
             k.emit(f"(f32.store offset={e.c_off + 4 * r} {ci} (local.get {s}))")
 
     e.loop(g.m // 4, lambda ib: rows_at(ib, 4), "ib")
@@ -576,6 +556,6 @@ def _matvec(e: _Emit) -> None:
         # The remaining rows start at row m - m % 4.
         rest = g.m - g.m % 4
         pa_fix = e.var("i32", "a_base")
-        k.emit(f"(local.set {pa_fix} {_add(f'(local.get {pa_fix})', 4 * rest * g.a_m)})")
-        k.emit(f"(local.set {c_base} {_add(f'(local.get {c_base})', 4 * rest)})")
+        k.emit(f"(local.set {pa_fix} {add_i32(f'(local.get {pa_fix})', 4 * rest * g.a_m)})")
+        k.emit(f"(local.set {c_base} {add_i32(f'(local.get {c_base})', 4 * rest)})")
         rows_at(None, g.m % 4)
